@@ -1,0 +1,121 @@
+//! Finds the regions a resource's configuration calls into.
+//!
+//! A Lambda environment variable holding a DynamoDB table ARN in the other region, an
+//! ECS task definition pointing at a Secrets Manager secret across the ocean, an
+//! EventBridge target in another region: each is a synchronous cross-region call on
+//! the hot path. We scan every string of the configuration for ARNs and for regional
+//! AWS endpoint hostnames. Values under keys that declare replication (S3 replication
+//! rules, replica lists) are declared replication targets, not dependencies.
+
+use super::arn::Arn;
+use super::regions::looks_like_region;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One reference found in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Reference {
+    /// The ARN or hostname as written.
+    pub target: String,
+    pub region: String,
+    /// JSON path where it was found (`Environment.Variables.TABLE_ARN`).
+    pub path: String,
+    /// True when found under a replication declaration.
+    pub replication: bool,
+}
+
+static ARN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:+=@,*$-]+").expect("valid regex"));
+static HOST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?").expect("valid regex"));
+
+fn is_replication_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("replica") || k.contains("replication")
+}
+
+/// Every regional reference in `configuration`, sorted and without duplicates.
+pub fn references(configuration: &serde_json::Value) -> Vec<Reference> {
+    let mut out = Vec::new();
+    walk(configuration, &mut String::new(), false, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk(value: &serde_json::Value, path: &mut String, replication: bool, out: &mut Vec<Reference>) {
+    match value {
+        serde_json::Value::String(s) => scan_string(s, path, replication, out),
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(item, path, replication, out);
+                path.truncate(len);
+            }
+        }
+        serde_json::Value::Object(fields) => {
+            for (key, item) in fields {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                walk(item, path, replication || is_replication_key(key), out);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn scan_string(s: &str, path: &str, replication: bool, out: &mut Vec<Reference>) {
+    if s.contains("arn:") {
+        for m in ARN.find_iter(s) {
+            if let Some(arn) = Arn::parse(m.as_str()) {
+                if looks_like_region(arn.region) {
+                    out.push(Reference {
+                        target: m.as_str().to_string(),
+                        region: arn.region.to_string(),
+                        path: path.to_string(),
+                        replication,
+                    });
+                }
+            }
+        }
+    }
+    if s.contains("amazonaws.com") {
+        for m in HOST.find_iter(s) {
+            if let Some(region) = m.as_str().split('.').find(|label| looks_like_region(label)) {
+                out.push(Reference {
+                    target: m.as_str().to_string(),
+                    region: region.to_string(),
+                    path: path.to_string(),
+                    replication,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn finds_arns_and_endpoints_but_not_replication_targets() {
+        let config = json!({
+            "environment": {"variables": {
+                "SECRET": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf",
+                "QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/111122223333/jobs",
+                "ROLE": "arn:aws:iam::111122223333:role/app"
+            }},
+            "ReplicationConfiguration": {"rules": [{"destination": "arn:aws:s3:eu-west-1:111122223333:accesspoint/x"}]}
+        });
+        let refs = references(&config);
+        let live: Vec<_> = refs.iter().filter(|r| !r.replication).map(|r| (r.region.as_str(), r.path.as_str())).collect();
+        assert_eq!(live, vec![("us-east-1", "environment.variables.QUEUE_URL"), ("us-east-1", "environment.variables.SECRET")]);
+        assert_eq!(refs.iter().filter(|r| r.replication).count(), 1);
+    }
+}

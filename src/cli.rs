@@ -1,0 +1,370 @@
+//! Command-line interface: raw arguments -> a validated plan -> one run.
+//! `main` only maps the result to an exit code (see [`crate::exit`]).
+
+use crate::collect::{self, CollectOptions};
+use crate::config::{Config, DEFAULT_CONFIG};
+use crate::exit::{Failure, GATE_FAILED, GATE_PASSED};
+use crate::inventory::Inventory;
+use crate::report::{self, Format};
+use crate::rules::{RuleSet, Severity};
+use crate::scan::{run_scan, Baseline, ScanOptions};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(name = "regionready", version, about = "Is your AWS estate ready to run active-active across two regions? Evidence, scores and what to fix first.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate an estate: the bundled demo, a saved inventory, or live AWS.
+    Scan(ScanArgs),
+    /// Read an AWS Organization live and save its inventory (no evaluation).
+    Collect(CollectArgs),
+    /// List or explain the rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Write a commented default regionready.toml.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
+/// Options for reaching AWS, shared by `collect` and live `scan`.
+#[derive(Debug, Args, Clone)]
+pub struct LiveArgs {
+    /// Named profile from the shared AWS config files.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Region where global APIs (Organizations, STS) are called.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Scan only these accounts (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    pub accounts: Vec<String>,
+    /// Maximum AWS requests in flight.
+    #[arg(long, default_value_t = 32)]
+    pub concurrency: usize,
+    /// No progress display on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Scan a saved inventory file instead of live AWS.
+    #[arg(long, value_name = "FILE", conflicts_with = "demo")]
+    pub inventory: Option<PathBuf>,
+    /// Scan the bundled demo estate (no AWS credentials needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// Configuration file (default: ./regionready.toml if present, else built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Extra rule files (a directory of <category>/<ID>.toml).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+    /// Output format; repeat with --output-dir to write several.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Vec<Format>,
+    /// Write the (single) output to FILE instead of stdout.
+    #[arg(long, value_name = "FILE", conflicts_with = "output_dir")]
+    pub output: Option<PathBuf>,
+    /// Write every requested format into DIR (regionready.sarif, report.html, report.md, results.json).
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Fail the gate on a non-waived finding at or above this severity.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: SeverityArg,
+    /// Fail the gate when the overall score is below N (0-100).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
+    /// Only findings absent from this previous results.json gate the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Also list passing outcomes in the output.
+    #[arg(long)]
+    pub include_passes: bool,
+    /// Judge waiver expiry as of this date (YYYY-MM-DD) instead of today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where to write the inventory JSON.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// One line per rule.
+    List {
+        /// Extra rule directory to include.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Everything about one rule: rationale, remediation, permissions.
+    Explain {
+        id: String,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the config.
+    #[arg(long, short, default_value = "regionready.toml")]
+    pub output: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs a parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8, Failure> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Collect(args) => collect_cmd(args),
+        Command::Rules(RulesCommand::List { rules, format }) => rules_list(rules.as_deref(), format),
+        Command::Rules(RulesCommand::Explain { id, rules }) => rules_explain(&id, rules.as_deref()),
+        Command::Init(args) => init(args),
+    }
+}
+
+/// The config a command uses: `--config`, else `./regionready.toml`, else defaults.
+fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
+    match path {
+        Some(p) => Config::load(p).map_err(Failure::bad_input),
+        None if Path::new("regionready.toml").is_file() => {
+            Config::load(Path::new("regionready.toml")).map_err(Failure::bad_input)
+        }
+        None => Ok(Config::default_config()),
+    }
+}
+
+fn load_rules(extra: Option<&Path>, config: &Config) -> Result<RuleSet, Failure> {
+    RuleSet::load(extra, config).map_err(Failure::bad_input)
+}
+
+fn collect_options(live: &LiveArgs) -> CollectOptions {
+    CollectOptions {
+        profile: live.profile.clone(),
+        region: live.region.clone(),
+        accounts: live.accounts.clone(),
+        concurrency: live.concurrency.max(1),
+        quiet: live.quiet,
+    }
+}
+
+fn collect_live(config: &Config, live: &LiveArgs) -> Result<Inventory, Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::collection(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(collect::collect(config, &collect_options(live))).map_err(Failure::collection)
+}
+
+fn scan(args: ScanArgs) -> Result<u8, Failure> {
+    // Validate the output plan before any work, so bad usage costs nothing.
+    let mut formats = args.format.clone();
+    formats.dedup();
+    if formats.len() > 1 && args.output_dir.is_none() {
+        return Err(Failure::bad_input("several --format values need --output-dir DIR"));
+    }
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let (inventory, config, source, inventory_path) = if args.demo {
+        let config = match &args.config {
+            Some(p) => Config::load(p).map_err(Failure::bad_input)?,
+            None => crate::demo::config(),
+        };
+        (crate::demo::inventory(), config, "demo", None)
+    } else if let Some(path) = &args.inventory {
+        let config = load_config(args.config.as_deref())?;
+        let inventory = Inventory::load(path).map_err(Failure::bad_input)?;
+        (inventory, config, "inventory", Some(path.display().to_string()))
+    } else {
+        let config = load_config(args.config.as_deref())?;
+        let inventory = collect_live(&config, &args.live)?;
+        (inventory, config, "live", None)
+    };
+    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let now = chrono::Utc::now();
+    let options = ScanOptions {
+        fail_on: args.fail_on.into(),
+        min_score: args.min_score,
+        include_passes: args.include_passes,
+        today: args.as_of.unwrap_or_else(|| now.date_naive()),
+        generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        source: source.to_string(),
+        inventory_path,
+        baseline,
+    };
+    let report = run_scan(&inventory, &config, &rules, &options);
+    let mut rendered = Vec::new();
+    for format in &formats {
+        rendered.push((*format, report::render(*format, &report, &rules).map_err(Failure::bad_input)?));
+    }
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::bad_input(format!("{}: cannot create output directory: {e}", dir.display())))?;
+        for (format, text) in &rendered {
+            write_atomically(&dir.join(format.file_name()), text)?;
+        }
+    } else if let Some(path) = &args.output {
+        write_atomically(path, &rendered[0].1)?;
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(rendered[0].1.as_bytes());
+    }
+    Ok(if report.gate.passed { GATE_PASSED } else { GATE_FAILED })
+}
+
+/// Writes to a temporary file beside `path`, then renames: a reader never sees a
+/// half-written report that looks complete.
+pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: &dyn std::fmt::Display| Failure::bad_input(format!("{}: cannot write: {e}", path.display()));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+fn collect_cmd(args: CollectArgs) -> Result<u8, Failure> {
+    let config = load_config(args.config.as_deref())?;
+    let inventory = collect_live(&config, &args.live)?;
+    let text = serde_json::to_string_pretty(&inventory).map_err(Failure::bad_input)?;
+    write_atomically(&args.output, &(text + "\n"))?;
+    eprintln!(
+        "wrote {} ({} accounts, {} resources, {} gaps)",
+        args.output.display(),
+        inventory.accounts.len(),
+        inventory.resource_count(),
+        inventory.gaps.len()
+    );
+    Ok(GATE_PASSED)
+}
+
+fn rules_list(extra: Option<&Path>, format: ListFormat) -> Result<u8, Failure> {
+    let rules = load_rules(extra, &Config::default_config())?;
+    let mut out = String::new();
+    match format {
+        ListFormat::Text => {
+            for r in &rules.rules {
+                out.push_str(&format!(
+                    "{:<12} {:<9} {:<10} {}\n",
+                    r.spec.id,
+                    r.severity.as_str(),
+                    r.spec.category.as_str(),
+                    r.spec.title
+                ));
+            }
+            out.push_str(&format!("{} rules\n", rules.rules.len()));
+        }
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.spec.id, "name": r.spec.name, "title": r.spec.title,
+                        "severity": r.severity, "category": r.spec.category, "resource": r.spec.resource,
+                    })
+                })
+                .collect();
+            out = serde_json::to_string_pretty(&list).map_err(Failure::bad_input)? + "\n";
+        }
+    }
+    print!("{out}");
+    Ok(GATE_PASSED)
+}
+
+/// The full text of one rule, as `rules explain` prints it.
+pub fn explain_text(rule: &crate::rules::Rule) -> String {
+    let s = &rule.spec;
+    let mut out = format!(
+        "{} {} ({})\n{}\n\nseverity: {}   category: {}   evaluated per: {}   since: {}\n\nWhy it matters\n{}\n\nHow to fix\n{}\n",
+        s.id,
+        s.name,
+        rule.origin,
+        s.title,
+        rule.severity,
+        s.category,
+        s.resource.as_str(),
+        s.since,
+        s.rationale.trim(),
+        s.remediation.text.trim()
+    );
+    if let Some(cli) = &s.remediation.cli {
+        out.push_str(&format!("\nAWS CLI\n{}\n", cli.trim()));
+    }
+    if let Some(tf) = &s.remediation.terraform {
+        out.push_str(&format!("\nTerraform\n{}\n", tf.trim()));
+    }
+    out.push_str(&format!("\nCondition (CEL)\n"));
+    if let Some(scope) = &s.scope {
+        out.push_str(&format!("  scope:     {}\n", scope.trim()));
+    }
+    out.push_str(&format!("  condition: {}\n", s.condition.trim()));
+    out.push_str(&format!("\nIAM permissions\n  {}\n\nMore: {}\n", s.permissions.join(", "), s.help_uri));
+    out
+}
+
+fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
+    let rules = load_rules(extra, &Config::default_config())?;
+    let rule = rules.get(id).ok_or_else(|| {
+        Failure::bad_input(format!("unknown rule id {id:?} (regionready rules list shows them all)"))
+    })?;
+    print!("{}", explain_text(rule));
+    Ok(GATE_PASSED)
+}
+
+fn init(args: InitArgs) -> Result<u8, Failure> {
+    if args.output.exists() && !args.force {
+        return Err(Failure::bad_input(format!("{}: already exists (use --force to overwrite)", args.output.display())));
+    }
+    write_atomically(&args.output, DEFAULT_CONFIG)?;
+    eprintln!("wrote {}", args.output.display());
+    Ok(GATE_PASSED)
+}

@@ -1,0 +1,94 @@
+//! Load-time check of a compiled CEL expression against the documented model.
+
+use super::fields::{resource_fields, ACCOUNT_FIELDS, FUNCTIONS, VARIABLES};
+use crate::rules::ResourceKind;
+use cel::common::ast::{EntryExpr, Expr, IdedExpr};
+
+/// Problems with an expression: unknown variables, functions, or fields of
+/// `resource` / `account`. Empty when the expression only uses the model.
+pub fn check_expression(kind: ResourceKind, program: &cel::Program) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut bound: Vec<String> = Vec::new();
+    walk(kind, program.expression(), &mut bound, &mut problems);
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
+fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mut Vec<String>) {
+    match &e.expr {
+        Expr::Ident(name) => {
+            if !VARIABLES.contains(&name.as_str()) && !bound.contains(name) && !name.starts_with('@') {
+                problems.push(format!("unknown variable `{name}`"));
+            }
+        }
+        Expr::Select(select) => {
+            if let Expr::Ident(base) = &select.operand.expr {
+                if !bound.contains(base) {
+                    let fields = match base.as_str() {
+                        "resource" => Some(resource_fields(kind)),
+                        "account" => Some(ACCOUNT_FIELDS.to_vec()),
+                        _ => None,
+                    };
+                    if let Some(fields) = fields {
+                        if !fields.contains(&select.field.as_str()) {
+                            problems.push(format!(
+                                "unknown field `{base}.{}` for resource kind {}",
+                                select.field,
+                                kind.as_str()
+                            ));
+                        }
+                    }
+                }
+            }
+            walk(kind, &select.operand, bound, problems);
+        }
+        Expr::Call(call) => {
+            let name = call.func_name.as_str();
+            let is_operator = !name.starts_with(|c: char| c.is_ascii_alphabetic());
+            if !is_operator && !FUNCTIONS.contains(&name) {
+                problems.push(format!("unknown function `{name}`"));
+            }
+            if let Some(target) = &call.target {
+                walk(kind, target, bound, problems);
+            }
+            for arg in &call.args {
+                walk(kind, arg, bound, problems);
+            }
+        }
+        Expr::Comprehension(c) => {
+            walk(kind, &c.iter_range, bound, problems);
+            walk(kind, &c.accu_init, bound, problems);
+            bound.push(c.iter_var.clone());
+            bound.push(c.accu_var.clone());
+            if let Some(second) = &c.iter_var2 {
+                bound.push(second.clone());
+            }
+            walk(kind, &c.loop_cond, bound, problems);
+            walk(kind, &c.loop_step, bound, problems);
+            walk(kind, &c.result, bound, problems);
+            bound.truncate(bound.len() - 2 - usize::from(c.iter_var2.is_some()));
+        }
+        Expr::List(l) => {
+            for item in &l.elements {
+                walk(kind, item, bound, problems);
+            }
+        }
+        Expr::Map(m) => {
+            for entry in &m.entries {
+                if let EntryExpr::MapEntry(me) = &entry.expr {
+                    walk(kind, &me.key, bound, problems);
+                    walk(kind, &me.value, bound, problems);
+                }
+            }
+        }
+        Expr::Struct(s) => {
+            for entry in &s.entries {
+                if let EntryExpr::StructField(f) = &entry.expr {
+                    walk(kind, &f.value, bound, problems);
+                }
+            }
+        }
+        Expr::Literal(_) | Expr::Unspecified => {}
+    }
+}

@@ -1,0 +1,295 @@
+//! Evaluates rules against an inventory. Pure: no I/O, no clock (the date waivers are
+//! judged against is an input), so a saved inventory always gives the same findings.
+
+mod account;
+mod check;
+pub mod fields;
+mod functions;
+mod index;
+mod values;
+mod view;
+
+pub use check::check_expression;
+
+use crate::config::{Config, RegionPair};
+use crate::evaluation::{AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus};
+use crate::inventory::{Gap, Inventory};
+use crate::rules::{Category, ResourceKind, Rule, RuleSet};
+use account::AccountContext;
+use cel::{Context, ExecutionError, Value};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use view::ResourceView;
+
+/// Inputs of an evaluation besides inventory, config and rules.
+#[derive(Debug, Clone)]
+pub struct EvaluateOptions {
+    /// The date waivers are judged against.
+    pub today: NaiveDate,
+    /// Keep `pass` outcomes as findings (they are always counted in scores).
+    pub include_passes: bool,
+}
+
+/// The result of one rule on one resource.
+struct Outcome {
+    status: Status,
+    message: String,
+}
+
+fn unknown_reason(error: &ExecutionError) -> String {
+    match error {
+        ExecutionError::NoSuchKey(field) => format!("not collected: `{field}`"),
+        other => format!("could not be evaluated: {other}"),
+    }
+}
+
+fn run(rule: &Rule, ctx: &Context) -> Outcome {
+    if let Some(scope) = &rule.scope {
+        match scope.execute(ctx) {
+            Ok(Value::Bool(true)) => {}
+            Ok(Value::Bool(false)) => return Outcome { status: Status::Skip, message: String::new() },
+            Ok(other) => {
+                return Outcome { status: Status::Unknown, message: format!("scope is not a boolean: {other:?}") }
+            }
+            Err(e) => return Outcome { status: Status::Unknown, message: unknown_reason(&e) },
+        }
+    }
+    match rule.condition.execute(ctx) {
+        Ok(Value::Bool(true)) => Outcome { status: Status::Pass, message: String::new() },
+        Ok(Value::Bool(false)) => {
+            let message = match rule.message.execute(ctx) {
+                Ok(Value::String(s)) => s.to_string(),
+                _ => rule.spec.title.clone(),
+            };
+            Outcome { status: Status::Fail, message }
+        }
+        Ok(other) => Outcome { status: Status::Unknown, message: format!("condition is not a boolean: {other:?}") },
+        Err(e) => Outcome { status: Status::Unknown, message: unknown_reason(&e) },
+    }
+}
+
+/// Interned strings shared by all findings of a rule.
+struct RuleStrings {
+    id: Arc<str>,
+    name: Arc<str>,
+    title: Arc<str>,
+}
+
+/// Evaluates every rule on every in-scope resource and account.
+pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options: &EvaluateOptions) -> Evaluation {
+    let index = Arc::new(index::Index::build(inventory, |k, a, r| view::kms_key(k, a, r).value));
+    let rule_strings: Vec<RuleStrings> = rules
+        .rules
+        .iter()
+        .map(|r| RuleStrings { id: r.spec.id.as_str().into(), name: r.spec.name.as_str().into(), title: r.spec.title.as_str().into() })
+        .collect();
+    let by_account: HashMap<&str, &crate::inventory::AccountInventory> =
+        inventory.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
+    let account_ids: Vec<String> =
+        inventory.account_ids().into_iter().filter(|id| config.account_in_scope(id)).collect();
+    let waivers_in_force: Vec<bool> = config.waivers.iter().map(|w| !w.is_expired(options.today)).collect();
+
+    let results: Vec<(Vec<Finding>, AccountSummary, Vec<usize>, usize)> = account_ids
+        .par_iter()
+        .map(|account_id| {
+            let ctx = AccountContext::new(account_id, inventory, config);
+            let root = functions::root_context(Arc::clone(&index));
+            let mut scope = root.new_inner_scope();
+            ctx.bind(&mut scope, config);
+            let mut views: Vec<ResourceView> = Vec::new();
+            if let Some(account) = by_account.get(account_id.as_str()) {
+                let mut seen = HashSet::new();
+                for region in &account.regions {
+                    view::typed_views(account_id, region, &index, &mut seen, &mut views);
+                }
+                for region in &account.regions {
+                    view::config_views(account_id, region, &mut seen, &mut views);
+                }
+            }
+            let mut run = AccountRun {
+                ctx: &ctx,
+                config,
+                options,
+                rule_strings: &rule_strings,
+                waivers_in_force: &waivers_in_force,
+                findings: Vec::new(),
+                tallies: Category::ALL.iter().map(|c| (*c, Tally::default())).collect(),
+                waiver_hits: vec![0; config.waivers.len()],
+                seen_unknown: HashSet::new(),
+            };
+            for (rule_index, rule) in rules.rules.iter().enumerate() {
+                match rule.spec.resource {
+                    ResourceKind::Account => {
+                        let mut rscope = scope.new_inner_scope();
+                        rscope.add_variable_from_value("resource", ctx.view.clone());
+                        rscope.add_variable_from_value("region", Value::String(Arc::new("global".into())));
+                        rscope.add_variable_from_value("partner_region", Value::Null);
+                        let outcome = self::run(rule, &rscope);
+                        run.record(rule_index, rule, &ctx.arn, "AWS::Organizations::Account", "global", outcome);
+                    }
+                    kind => {
+                        for v in views.iter().filter(|v| kind == ResourceKind::AnyResource || v.kind == kind) {
+                            let mut rscope = scope.new_inner_scope();
+                            let value = if kind == ResourceKind::AnyResource { v.common.clone() } else { v.value.clone() };
+                            rscope.add_variable_from_value("resource", value);
+                            rscope.add_variable_from_value("region", Value::String(Arc::new(v.region.clone())));
+                            rscope.add_variable_from_value(
+                                "partner_region",
+                                ctx.pair.partner(&v.region).map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
+                            );
+                            let outcome = self::run(rule, &rscope);
+                            run.record(rule_index, rule, &v.arn, v.resource_type, &v.region, outcome);
+                        }
+                    }
+                }
+            }
+            for gap in inventory.gaps.iter().filter(|g| &g.account_id == account_id) {
+                run.gap(rules, gap);
+            }
+            let summary = AccountSummary {
+                account_id: account_id.clone(),
+                name: ctx.name.clone(),
+                ou_path: ctx.ou_path.clone(),
+                region_pair: ctx.pair.id(),
+                assessed: ctx.not_assessed_reason.is_none(),
+                reason: ctx.not_assessed_reason.clone(),
+                tallies: run.tallies,
+            };
+            (run.findings, summary, run.waiver_hits, views.len())
+        })
+        .collect();
+
+    let mut evaluation = Evaluation { rules_run: rules.rules.len(), ..Default::default() };
+    let mut waiver_hits = vec![0usize; config.waivers.len()];
+    for (findings, summary, hits, resources) in results {
+        evaluation.findings.extend(findings);
+        evaluation.accounts.push(summary);
+        evaluation.resources_evaluated += resources;
+        for (total, h) in waiver_hits.iter_mut().zip(hits) {
+            *total += h;
+        }
+    }
+    evaluation.findings.sort_by(|a, b| {
+        (b.status == Status::Fail)
+            .cmp(&(a.status == Status::Fail))
+            .then(b.severity.cmp(&a.severity))
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.account_id.cmp(&b.account_id))
+            .then_with(|| a.resource_arn.cmp(&b.resource_arn))
+    });
+    evaluation.gaps = inventory.gaps.iter().filter(|g| config.account_in_scope(&g.account_id)).cloned().collect();
+    evaluation.waivers = config
+        .waivers
+        .iter()
+        .zip(waiver_hits)
+        .map(|(w, matched)| WaiverStatus {
+            rule_id: w.rule.clone(),
+            resource: w.resource.clone(),
+            reason: w.reason.clone(),
+            expires: w.expires,
+            state: if w.is_expired(options.today) { "expired".into() } else { "in-force".into() },
+            matched,
+        })
+        .collect();
+    evaluation
+}
+
+/// Per-account accumulation of findings, tallies and waiver use.
+struct AccountRun<'a> {
+    ctx: &'a AccountContext,
+    config: &'a Config,
+    options: &'a EvaluateOptions,
+    rule_strings: &'a [RuleStrings],
+    waivers_in_force: &'a [bool],
+    findings: Vec<Finding>,
+    tallies: Vec<(Category, Tally)>,
+    waiver_hits: Vec<usize>,
+    seen_unknown: HashSet<(usize, String)>,
+}
+
+impl AccountRun<'_> {
+    fn record(&mut self, rule_index: usize, rule: &Rule, arn: &str, resource_type: &str, region: &str, outcome: Outcome) {
+        if outcome.status == Status::Unknown && !self.seen_unknown.insert((rule_index, arn.to_string())) {
+            return;
+        }
+        let mut waiver = None;
+        if outcome.status == Status::Fail {
+            for (i, w) in self.config.waivers.iter().enumerate() {
+                if w.matches(&rule.spec.id, arn) {
+                    self.waiver_hits[i] += 1;
+                    if self.waivers_in_force[i] && waiver.is_none() {
+                        waiver = Some(AppliedWaiver { reason: w.reason.clone(), expires: w.expires });
+                    }
+                }
+            }
+        }
+        let waived = waiver.is_some();
+        if let Some((_, tally)) = self.tallies.iter_mut().find(|(c, _)| *c == rule.spec.category) {
+            tally.add(outcome.status, rule.severity, waived);
+        }
+        let keep = match outcome.status {
+            Status::Fail | Status::Unknown => true,
+            Status::Pass => self.options.include_passes,
+            Status::Skip => false,
+        };
+        if !keep {
+            return;
+        }
+        let strings = &self.rule_strings[rule_index];
+        let partner = self.ctx.pair.partner(region).map(Arc::from);
+        self.findings.push(Finding {
+            rule_id: Arc::clone(&strings.id),
+            rule_name: Arc::clone(&strings.name),
+            title: Arc::clone(&strings.title),
+            status: outcome.status,
+            severity: rule.severity,
+            category: rule.spec.category,
+            resource_arn: arn.to_string(),
+            resource_type: Arc::from(resource_type),
+            account_id: Arc::clone(&self.ctx.account_id_shared),
+            region: Arc::from(region),
+            partner_region: partner,
+            region_pair: Arc::clone(&self.ctx.pair_id_shared),
+            message: if outcome.status == Status::Pass { String::new() } else { outcome.message },
+            waived,
+            waiver,
+            new: None,
+        });
+    }
+
+    /// A collection gap makes every rule that needs the missing service `unknown`
+    /// for that account and region: what could not be seen is never a pass.
+    fn gap(&mut self, rules: &RuleSet, gap: &Gap) {
+        let account_wide = gap.service == "*" || gap.service == "sts";
+        for (rule_index, rule) in rules.rules.iter().enumerate() {
+            if !account_wide && !rule.services().contains(&gap.service.as_str()) {
+                continue;
+            }
+            let (arn, region) = match (&gap.region, rule.spec.resource) {
+                (_, ResourceKind::Account) => (self.ctx.arn.clone(), "global".to_string()),
+                (Some(region), _) => (format!("arn:aws:{}:{region}:{}:*", gap.service, gap.account_id), region.clone()),
+                (None, _) => (format!("arn:aws:{}::{}:*", gap.service, gap.account_id), "global".to_string()),
+            };
+            let message = format!(
+                "not assessed: {} in {} could not be read ({}: {})",
+                gap.service,
+                gap.region.as_deref().unwrap_or("any region"),
+                gap.error_code,
+                gap.message
+            );
+            let resource_type = if rule.spec.resource == ResourceKind::Account { "AWS::Organizations::Account" } else { "AWS::Region" };
+            self.record(rule_index, rule, &arn, resource_type, &region, Outcome { status: Status::Unknown, message });
+        }
+    }
+}
+
+/// Keeps [`RegionPair`] in the public surface of this module for callers that need
+/// an account's pair without evaluating.
+pub fn pair_of<'c>(config: &'c Config, inventory: &Inventory, account_id: &str) -> &'c RegionPair {
+    let org = inventory.organization.as_ref();
+    let ou_path = org.map(|o| o.ou_path(account_id)).unwrap_or_default();
+    let tags = org.and_then(|o| o.account(account_id)).and_then(|a| a.tags.as_ref());
+    config.pair_for(account_id, &ou_path, tags)
+}

@@ -1,0 +1,94 @@
+//! Small helpers to build CEL values from Rust data without repeating conversions.
+
+use cel::objects::{Key, Map};
+use cel::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+pub fn string(s: &str) -> Value {
+    Value::String(Arc::new(s.to_string()))
+}
+
+pub fn strings<'a>(items: impl IntoIterator<Item = &'a String>) -> Value {
+    Value::List(Arc::new(items.into_iter().map(|s| string(s)).collect()))
+}
+
+pub fn list(items: Vec<Value>) -> Value {
+    Value::List(Arc::new(items))
+}
+
+pub fn tags(tags: &BTreeMap<String, String>) -> Value {
+    let map: HashMap<Key, Value> = tags.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), string(v))).collect();
+    Value::Map(Map { map: Arc::new(map) })
+}
+
+/// JSON (AWS Config configuration items) as CEL: objects become maps.
+pub fn json(value: &serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) => string(s),
+        serde_json::Value::Array(items) => list(items.iter().map(json).collect()),
+        serde_json::Value::Object(fields) => {
+            let map: HashMap<Key, Value> =
+                fields.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), json(v))).collect();
+            Value::Map(Map { map: Arc::new(map) })
+        }
+    }
+}
+
+/// Builds a CEL map field by field. Optional fields that are `None` are left out,
+/// so reading them in a rule raises "no such key", which the engine turns into
+/// `unknown`: absent data is never mistaken for `false`.
+#[derive(Default)]
+pub struct MapBuilder {
+    map: HashMap<Key, Value>,
+}
+
+impl MapBuilder {
+    pub fn with_capacity(n: usize) -> Self {
+        MapBuilder { map: HashMap::with_capacity(n) }
+    }
+
+    pub fn set(&mut self, key: &'static str, value: Value) -> &mut Self {
+        self.map.insert(Key::String(Arc::new(key.to_string())), value);
+        self
+    }
+
+    pub fn str(&mut self, key: &'static str, value: &str) -> &mut Self {
+        self.set(key, string(value))
+    }
+
+    pub fn bool(&mut self, key: &'static str, value: bool) -> &mut Self {
+        self.set(key, Value::Bool(value))
+    }
+
+    pub fn opt_str(&mut self, key: &'static str, value: Option<&str>) -> &mut Self {
+        if let Some(v) = value {
+            self.str(key, v);
+        }
+        self
+    }
+
+    pub fn opt_bool(&mut self, key: &'static str, value: Option<bool>) -> &mut Self {
+        if let Some(v) = value {
+            self.bool(key, v);
+        }
+        self
+    }
+
+    pub fn opt(&mut self, key: &'static str, value: Option<Value>) -> &mut Self {
+        if let Some(v) = value {
+            self.set(key, v);
+        }
+        self
+    }
+
+    pub fn build(self) -> Value {
+        Value::Map(Map { map: Arc::new(self.map) })
+    }
+}

@@ -1,0 +1,459 @@
+//! Inventory records -> the CEL views rules read (see [`super::fields`]).
+//!
+//! Derived fields (`aws_managed`, `is_replica`, `in_global_cluster`,
+//! `cross_region_references`, ...) are computed here, in Rust, so rule conditions
+//! stay short and every rule reads the same normalized facts.
+
+use super::index::Index;
+use super::values::{self, MapBuilder};
+use crate::analysis::references::references;
+use crate::inventory::{
+    ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType, RdsCluster,
+    RegionInventory, Secret, Tags,
+};
+use crate::rules::ResourceKind;
+use cel::Value;
+use std::collections::{BTreeSet, HashSet};
+
+/// One resource ready for evaluation.
+pub struct ResourceView {
+    pub kind: ResourceKind,
+    pub arn: String,
+    pub resource_type: &'static str,
+    pub region: String,
+    /// The kind-specific view.
+    pub value: Value,
+    /// The common view used by `any_resource` rules.
+    pub common: Value,
+}
+
+/// Resource types whose configuration makes calls at request time.
+const COMPUTE_TYPES: &[&str] = &[
+    "AWS::Lambda::Function",
+    "AWS::ECS::TaskDefinition",
+    "AWS::ECS::Service",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::Events::Rule",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
+    "AWS::ApiGateway::RestApi",
+    "AWS::ApiGateway::Stage",
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::AppSync::GraphQLApi",
+    "AWS::Batch::JobDefinition",
+    "AWS::Pipes::Pipe",
+];
+
+/// Resource types that hold data (for residency).
+const DATA_STORE_TYPES: &[&str] = &[
+    "AWS::S3::Bucket",
+    "AWS::DynamoDB::Table",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::RDS::GlobalCluster",
+    "AWS::SecretsManager::Secret",
+    "AWS::EFS::FileSystem",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::Kinesis::Stream",
+    "AWS::SQS::Queue",
+    "AWS::OpenSearch::Domain",
+    "AWS::Elasticsearch::Domain",
+    "AWS::Backup::BackupVault",
+    "AWS::Redshift::Cluster",
+    "AWS::DocDB::DBCluster",
+    "AWS::Neptune::DBCluster",
+];
+
+/// The fields shared by every resource view.
+struct Common<'a> {
+    arn: &'a str,
+    resource_type: &'static str,
+    kind: ResourceKind,
+    region: &'a str,
+    account_id: &'a str,
+    name: &'a str,
+    tags: Option<&'a Tags>,
+    /// `None` when replication could not be read.
+    replica_regions: Option<Vec<String>>,
+}
+
+impl Common<'_> {
+    fn fill(&self, b: &mut MapBuilder) {
+        b.str("arn", self.arn)
+            .str("type", self.resource_type)
+            .str("kind", self.kind.as_str())
+            .str("region", self.region)
+            .str("account_id", self.account_id)
+            .str("name", self.name)
+            .bool("data_store", DATA_STORE_TYPES.contains(&self.resource_type))
+            .opt("tags", self.tags.map(values::tags));
+        if let Some(replicas) = &self.replica_regions {
+            let mut stored: BTreeSet<String> = replicas.iter().cloned().collect();
+            stored.insert(self.region.to_string());
+            b.set("replica_regions", values::strings(replicas)).set("stored_regions", values::strings(&stored));
+        }
+    }
+
+    fn view(&self) -> Value {
+        let mut b = MapBuilder::with_capacity(10);
+        self.fill(&mut b);
+        b.build()
+    }
+}
+
+fn finish(common: Common, specific: impl FnOnce(&mut MapBuilder)) -> ResourceView {
+    let mut b = MapBuilder::with_capacity(20);
+    common.fill(&mut b);
+    specific(&mut b);
+    ResourceView {
+        kind: common.kind,
+        arn: common.arn.to_string(),
+        resource_type: common.resource_type,
+        region: common.region.to_string(),
+        value: b.build(),
+        common: common.view(),
+    }
+}
+
+/// Primary or replica, decided by ARN: some APIs report a primary as REPLICA after
+/// its replica has been described, but the primary's ARN never lies.
+fn key_type(key: &KmsKey) -> Option<MultiRegionKeyType> {
+    match (key.multi_region, &key.primary_arn) {
+        (Some(true), Some(primary)) if primary == &key.arn => Some(MultiRegionKeyType::Primary),
+        (Some(true), Some(_)) => Some(MultiRegionKeyType::Replica),
+        _ => key.multi_region_key_type,
+    }
+}
+
+fn aws_managed(key: &KmsKey) -> Option<bool> {
+    let by_alias = key.aliases.as_ref().map(|a| a.iter().any(|n| n.starts_with("alias/aws/")));
+    match (key.key_manager, by_alias) {
+        (Some(KeyManager::Aws), _) | (_, Some(true)) => Some(true),
+        (Some(KeyManager::Customer), _) => Some(false),
+        (None, _) => None,
+    }
+}
+
+/// The KMS key view; also used by the `key()` function.
+pub fn kms_key(key: &KmsKey, account_id: &str, region: &str) -> ResourceView {
+    let name = key.aliases.as_ref().and_then(|a| a.first()).map_or(key.key_id.as_str(), |a| a.as_str());
+    let common = Common {
+        arn: &key.arn,
+        resource_type: "AWS::KMS::Key",
+        kind: ResourceKind::KmsKey,
+        region,
+        account_id,
+        name,
+        tags: key.tags.as_ref(),
+        replica_regions: match key_type(key) {
+            Some(MultiRegionKeyType::Primary) => key.replica_regions.clone(),
+            _ if key.multi_region == Some(false) => Some(Vec::new()),
+            _ => None,
+        },
+    };
+    finish(common, |b| {
+        b.str("key_id", &key.key_id)
+            .opt_str(
+                "key_manager",
+                key.key_manager.map(|m| match m {
+                    KeyManager::Aws => "AWS",
+                    KeyManager::Customer => "CUSTOMER",
+                }),
+            )
+            .opt_bool("aws_managed", aws_managed(key))
+            .opt_str("key_state", key.key_state.as_deref())
+            .opt_bool("multi_region", key.multi_region)
+            .opt_str(
+                "multi_region_key_type",
+                key_type(key).map(|t| match t {
+                    MultiRegionKeyType::Primary => "PRIMARY",
+                    MultiRegionKeyType::Replica => "REPLICA",
+                }),
+            )
+            .opt_str("primary_arn", key.primary_arn.as_deref())
+            .opt("aliases", key.aliases.as_ref().map(values::strings));
+    })
+}
+
+pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
+    let is_replica = s.primary_region.as_ref().is_some_and(|p| p != region);
+    let common = Common {
+        arn: &s.arn,
+        resource_type: "AWS::SecretsManager::Secret",
+        kind: ResourceKind::Secret,
+        region,
+        account_id,
+        name: &s.name,
+        tags: s.tags.as_ref(),
+        replica_regions: if is_replica {
+            Some(Vec::new())
+        } else {
+            s.replicas.as_ref().map(|r| r.iter().map(|x| x.region.clone()).collect())
+        },
+    };
+    finish(common, |b| {
+        b.opt_str("kms_key_id", s.kms_key_id.as_deref())
+            .opt_str("primary_region", s.primary_region.as_deref())
+            .bool("is_replica", is_replica)
+            .opt(
+                "replicas",
+                s.replicas.as_ref().map(|reps| {
+                    values::list(
+                        reps.iter()
+                            .map(|r| {
+                                let mut m = MapBuilder::with_capacity(4);
+                                m.str("region", &r.region)
+                                    .opt_str("status", r.status.as_deref())
+                                    .opt_str("status_message", r.status_message.as_deref())
+                                    .opt_str("kms_key_id", r.kms_key_id.as_deref());
+                                m.build()
+                            })
+                            .collect(),
+                    )
+                }),
+            )
+            .opt_str("owning_service", s.owning_service.as_deref())
+            .bool("service_owned", s.owning_service.as_ref().is_some_and(|o| !o.is_empty()));
+    })
+}
+
+pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> ResourceView {
+    let common = Common {
+        arn: &t.arn,
+        resource_type: "AWS::DynamoDB::Table",
+        kind: ResourceKind::DynamodbTable,
+        region,
+        account_id,
+        name: &t.name,
+        tags: t.tags.as_ref(),
+        replica_regions: t.replicas.as_ref().map(|r| r.iter().map(|x| x.region.clone()).collect()),
+    };
+    finish(common, |b| {
+        b.opt_str("status", t.status.as_deref())
+            .opt(
+                "replicas",
+                t.replicas.as_ref().map(|reps| {
+                    values::list(
+                        reps.iter()
+                            .map(|r| {
+                                let mut m = MapBuilder::with_capacity(3);
+                                m.str("region", &r.region)
+                                    .opt_str("status", r.status.as_deref())
+                                    .opt_str("kms_key_arn", r.kms_key_arn.as_deref());
+                                m.build()
+                            })
+                            .collect(),
+                    )
+                }),
+            )
+            .opt_str("global_table_version", t.global_table_version.as_deref())
+            .opt_bool("pitr_enabled", t.pitr_enabled)
+            .opt_str("sse_kms_key_arn", t.sse_kms_key_arn.as_deref())
+            .opt_bool("stream_enabled", t.stream_enabled);
+    })
+}
+
+pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index) -> ResourceView {
+    let membership = index.global_membership.get(&c.arn);
+    let global_id = c.global_cluster_identifier.clone().or_else(|| membership.map(|m| m.0.clone()));
+    let common = Common {
+        arn: &c.arn,
+        resource_type: "AWS::RDS::DBCluster",
+        kind: ResourceKind::RdsCluster,
+        region,
+        account_id,
+        name: &c.identifier,
+        tags: c.tags.as_ref(),
+        replica_regions: Some(
+            membership.map(|m| m.1.iter().filter(|r| r.as_str() != region).cloned().collect()).unwrap_or_default(),
+        ),
+    };
+    finish(common, |b| {
+        b.str("identifier", &c.identifier)
+            .str("engine", &c.engine)
+            .opt_str("status", c.status.as_deref())
+            .opt_str("global_cluster_identifier", global_id.as_deref())
+            .bool("in_global_cluster", global_id.is_some())
+            .opt_bool("storage_encrypted", c.storage_encrypted)
+            .opt_str("kms_key_id", c.kms_key_id.as_deref())
+            .opt_str("master_user_secret_arn", c.master_user_secret_arn.as_deref());
+    })
+}
+
+/// A global cluster is seen from every region that holds a member; it is evaluated
+/// once, in its writer's region (or where it was described, with no writer).
+pub fn rds_global_cluster(g: &GlobalCluster, account_id: &str, described_in: &str) -> ResourceView {
+    let writer = g.members.iter().find(|m| m.is_writer).map(|m| m.region.clone());
+    let region = writer.clone().unwrap_or_else(|| described_in.to_string());
+    let member_regions: BTreeSet<String> = g.members.iter().map(|m| m.region.clone()).collect();
+    let replicas: Vec<String> = member_regions.iter().filter(|r| **r != region).cloned().collect();
+    let common = Common {
+        arn: &g.arn,
+        resource_type: "AWS::RDS::GlobalCluster",
+        kind: ResourceKind::RdsGlobalCluster,
+        region: &region,
+        account_id,
+        name: &g.identifier,
+        tags: g.tags.as_ref(),
+        replica_regions: Some(replicas),
+    };
+    finish(common, |b| {
+        b.str("identifier", &g.identifier)
+            .opt_str("engine", g.engine.as_deref())
+            .opt_bool("storage_encrypted", g.storage_encrypted)
+            .set(
+                "members",
+                values::list(
+                    g.members
+                        .iter()
+                        .map(|m| {
+                            let mut mb = MapBuilder::with_capacity(3);
+                            mb.str("cluster_arn", &m.cluster_arn).str("region", &m.region).bool("is_writer", m.is_writer);
+                            mb.build()
+                        })
+                        .collect(),
+                ),
+            )
+            .set("member_regions", values::strings(&member_regions))
+            .opt_str("writer_region", writer.as_deref());
+    })
+}
+
+pub fn db_instance(i: &DbInstance, account_id: &str, region: &str) -> ResourceView {
+    let replica_regions: Vec<String> = i
+        .read_replicas
+        .iter()
+        .map(|r| crate::analysis::arn::region_of(r))
+        .filter(|r| !r.is_empty() && *r != region)
+        .map(str::to_string)
+        .collect();
+    let common = Common {
+        arn: &i.arn,
+        resource_type: "AWS::RDS::DBInstance",
+        kind: ResourceKind::DbInstance,
+        region,
+        account_id,
+        name: &i.identifier,
+        tags: i.tags.as_ref(),
+        replica_regions: Some(replica_regions),
+    };
+    finish(common, |b| {
+        b.str("identifier", &i.identifier)
+            .str("engine", &i.engine)
+            .opt_str("cluster_identifier", i.cluster_identifier.as_deref())
+            .opt_str("read_replica_source", i.read_replica_source.as_deref())
+            .set("read_replicas", values::strings(&i.read_replicas))
+            .opt_bool("storage_encrypted", i.storage_encrypted);
+    })
+}
+
+pub fn config_resource(r: &ConfigResource, account_id: &str, region: &str) -> ResourceView {
+    let resource_type: &'static str = leak_type(&r.resource_type);
+    let refs = r.configuration.as_ref().map(references);
+    let replication_regions: Vec<String> = refs
+        .iter()
+        .flatten()
+        .filter(|x| x.replication && x.region != region)
+        .map(|x| x.region.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let name = r.name.clone().unwrap_or_else(|| r.arn.rsplit([':', '/']).next().unwrap_or(&r.arn).to_string());
+    let common = Common {
+        arn: &r.arn,
+        resource_type,
+        kind: ResourceKind::ConfigResource,
+        region,
+        account_id,
+        name: &name,
+        tags: r.tags.as_ref(),
+        replica_regions: Some(replication_regions),
+    };
+    let reference_value = |x: &crate::analysis::references::Reference| {
+        let mut m = MapBuilder::with_capacity(4);
+        m.str("target", &x.target).str("region", &x.region).str("path", &x.path).bool("replication", x.replication);
+        m.build()
+    };
+    finish(common, |b| {
+        b.str("resource_type", &r.resource_type)
+            .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()))
+            .opt("configuration", r.configuration.as_ref().map(values::json));
+        if let Some(refs) = &refs {
+            b.set("references", values::list(refs.iter().map(reference_value).collect()))
+                .set(
+                    "cross_region_references",
+                    values::list(
+                        refs.iter()
+                            .filter(|x| !x.replication && x.region != region && x.target != r.arn)
+                            .map(reference_value)
+                            .collect(),
+                    ),
+                )
+                .set(
+                    "replication_targets",
+                    values::list(refs.iter().filter(|x| x.replication).map(reference_value).collect()),
+                );
+        }
+    })
+}
+
+/// Resource types come from data; the handful of distinct ones are interned so views
+/// can hold `&'static str` without a copy per resource.
+fn leak_type(resource_type: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static TYPES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut set = TYPES.get_or_init(|| Mutex::new(HashSet::new())).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(existing) = set.get(resource_type) {
+        return existing;
+    }
+    let leaked: &'static str = Box::leak(resource_type.to_string().into_boxed_str());
+    set.insert(leaked);
+    leaked
+}
+
+/// The typed resources of one region as views; `seen` dedupes global clusters,
+/// which are reported from every region holding a member.
+pub fn typed_views(
+    account_id: &str,
+    region: &RegionInventory,
+    index: &Index,
+    seen: &mut HashSet<String>,
+    out: &mut Vec<ResourceView>,
+) {
+    let r = region.region.as_str();
+    let mut push = |view: ResourceView, out: &mut Vec<ResourceView>| {
+        if seen.insert(view.arn.clone()) {
+            out.push(view);
+        }
+    };
+    for k in &region.kms_keys {
+        push(kms_key(k, account_id, r), out);
+    }
+    for s in &region.secrets {
+        push(secret(s, account_id, r), out);
+    }
+    for t in &region.dynamodb_tables {
+        push(dynamodb_table(t, account_id, r), out);
+    }
+    for c in &region.rds_clusters {
+        push(rds_cluster(c, account_id, r, index), out);
+    }
+    for g in &region.rds_global_clusters {
+        push(rds_global_cluster(g, account_id, r), out);
+    }
+    for i in &region.db_instances {
+        push(db_instance(i, account_id, r), out);
+    }
+}
+
+/// The AWS Config resources of one region, minus those already seen as typed
+/// resources (call after [`typed_views`] for every region of the account).
+pub fn config_views(account_id: &str, region: &RegionInventory, seen: &mut HashSet<String>, out: &mut Vec<ResourceView>) {
+    for c in &region.resources {
+        if seen.insert(c.arn.clone()) {
+            out.push(config_resource(c, account_id, &region.region));
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The inventory: everything regionready knows about an estate, as plain data.
+//!
+//! It is the only thing the evaluator reads, so a live scan and a scan of a saved
+//! inventory file give the same findings. Every field that a collector may fail to
+//! read is an `Option`: absent means "not collected", never `false` or empty, so a
+//! rule can tell an unknown from a pass.
+
+mod organization;
+mod resources;
+
+pub use organization::{Account, OrgPolicy, OrganizationalUnit, Organization, PolicyTarget, TargetType};
+pub use resources::{
+    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember, KeyManager,
+    KmsKey, MultiRegionKeyType, RdsCluster, Secret, SecretReplica,
+};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Version of the inventory file format. Bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// Tags as AWS returns them, ordered so output is stable.
+pub type Tags = BTreeMap<String, String>;
+
+/// A whole estate: the organization, what each account holds per region, and what
+/// could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Format version; see [`SCHEMA_VERSION`].
+    pub schema_version: String,
+    /// When the inventory was collected (RFC 3339), for evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
+    /// How the inventory was produced (live collection, demo, synthetic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<CollectionSource>,
+    /// The AWS Organization, when it could be read. Absent when the scan ran
+    /// without Organizations access: SCP rules then report `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Organization>,
+    /// What was collected per account.
+    #[serde(default)]
+    pub accounts: Vec<AccountInventory>,
+    /// Everything that could not be read: the reason a rule is `unknown`.
+    #[serde(default)]
+    pub gaps: Vec<Gap>,
+}
+
+/// Provenance of an inventory.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionSource {
+    /// `live`, `demo` or `synthetic`.
+    pub kind: String,
+    /// Tool version that produced it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_version: Option<String>,
+    /// Where resources outside the region pairs came from: `aws-config-aggregator`,
+    /// `aws-config`, or `service-listing` (the fallback when AWS Config is absent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outside_pair_sources: Vec<String>,
+}
+
+/// What one account holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountInventory {
+    /// 12-digit account id.
+    pub account_id: String,
+    /// Regions that were read for this account (pair regions and any others).
+    #[serde(default)]
+    pub regions: Vec<RegionInventory>,
+}
+
+/// Resources of one account in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionInventory {
+    /// Region code, such as `us-east-1`.
+    pub region: String,
+    #[serde(default)]
+    pub kms_keys: Vec<KmsKey>,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+    #[serde(default)]
+    pub dynamodb_tables: Vec<DynamoTable>,
+    #[serde(default)]
+    pub rds_clusters: Vec<RdsCluster>,
+    /// Aurora global clusters as DescribeGlobalClusters reports them from this region.
+    /// The same global cluster may appear in several regions; consumers dedupe by ARN.
+    #[serde(default)]
+    pub rds_global_clusters: Vec<GlobalCluster>,
+    #[serde(default)]
+    pub db_instances: Vec<DbInstance>,
+    /// Other resources as AWS Config (or the fallback listing) reports them:
+    /// compute configurations for hot-path references, anything in unsanctioned regions.
+    #[serde(default)]
+    pub resources: Vec<ConfigResource>,
+}
+
+/// Something the collector could not read. A gap turns the rules that needed that
+/// data into `unknown` outcomes; it never becomes a pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Gap {
+    pub account_id: String,
+    /// Absent for an account-wide gap (the role could not be assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Service prefix as in IAM actions (`kms`, `secretsmanager`, `dynamodb`, `rds`,
+    /// `config`, `organizations`, `sts`), or `*` for everything.
+    pub service: String,
+    /// AWS error code (`AccessDenied`, `ThrottlingException`, `Timeout`, ...).
+    pub error_code: String,
+    pub message: String,
+}
+
+/// Reading or parsing an inventory file failed.
+#[derive(Debug, thiserror::Error)]
+pub enum InventoryError {
+    #[error("{path}: cannot read inventory: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: invalid inventory: {message}")]
+    Parse { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: unsupported inventory schema_version {found:?} (this build reads {SCHEMA_VERSION:?})")]
+    Version { path: String, found: String },
+}
+
+impl Inventory {
+    /// Parses an inventory from JSON text; `path` only labels errors.
+    pub fn from_json(text: &[u8], path: &str) -> Result<Self, InventoryError> {
+        let inventory: Inventory = serde_json::from_slice(text).map_err(|e| InventoryError::Parse {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        if inventory.schema_version.split('.').next() != SCHEMA_VERSION.split('.').next() {
+            return Err(InventoryError::Version { path: path.to_string(), found: inventory.schema_version });
+        }
+        Ok(inventory)
+    }
+
+    /// Reads and parses an inventory file.
+    pub fn load(path: &Path) -> Result<Self, InventoryError> {
+        let label = path.display().to_string();
+        let text = std::fs::read(path).map_err(|source| InventoryError::Io { path: label.clone(), source })?;
+        Self::from_json(&text, &label)
+    }
+
+    /// Every account id the inventory speaks of: organization members, accounts with
+    /// resources and accounts with gaps, in a stable order.
+    pub fn account_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        if let Some(org) = &self.organization {
+            ids.extend(org.accounts.iter().filter(|a| a.is_active()).map(|a| a.id.clone()));
+        }
+        ids.extend(self.accounts.iter().map(|a| a.account_id.clone()));
+        ids.extend(self.gaps.iter().map(|g| g.account_id.clone()));
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    /// Total number of resources of every kind, for summaries and benchmarks.
+    pub fn resource_count(&self) -> usize {
+        self.accounts
+            .iter()
+            .flat_map(|a| a.regions.iter())
+            .map(|r| {
+                r.kms_keys.len()
+                    + r.secrets.len()
+                    + r.dynamodb_tables.len()
+                    + r.rds_clusters.len()
+                    + r.rds_global_clusters.len()
+                    + r.db_instances.len()
+                    + r.resources.len()
+            })
+            .sum()
+    }
+}
+
+/// serde_json appends " at line L column C"; the error already carries them.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The JSON Schema of the inventory file, as shipped in `docs/inventory.schema.json`.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Inventory)).expect("schema serializes")
+}

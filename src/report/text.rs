@@ -1,0 +1,127 @@
+//! `--format text`: the terminal summary. Scores per account and category, the top
+//! blockers, what could not be read, and the gate verdict.
+
+use super::ScanReport;
+use crate::evaluation::Status;
+use crate::rules::Category;
+use std::fmt::Write;
+
+/// How many failing findings the summary lists; the JSON has them all.
+const TOP_BLOCKERS: usize = 15;
+
+fn score_cell(score: Option<f64>, coverage: f64) -> String {
+    match score {
+        Some(s) => format!("{s:5.1} ({:3.0}%)", coverage * 100.0),
+        None => "    n/a     ".to_string(),
+    }
+}
+
+pub fn render(report: &ScanReport) -> String {
+    let mut out = String::new();
+    let s = &report.scores;
+    let _ = writeln!(
+        out,
+        "regionready {} — {} accounts, {} resources, {} rules ({} scan)",
+        report.tool.version, report.scope.accounts, report.scope.resources, report.scope.rules, report.scope.source
+    );
+    let _ = writeln!(out, "Region pairs: {}   Sanctioned: {}", report.scope.region_pairs.join(", "), report.scope.sanctioned_regions.join(", "));
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Overall readiness: {}  grade {}  coverage {:.0}%",
+        s.overall.map_or("n/a".to_string(), |o| format!("{o:.1}")),
+        s.overall_grade.as_deref().unwrap_or("-"),
+        s.overall_coverage * 100.0
+    );
+    for p in &s.region_pairs {
+        let _ = writeln!(
+            out,
+            "  pair {:<28} {}  {}",
+            p.region_pair,
+            score_cell(p.score.score, p.score.coverage),
+            p.verdict
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Scores per account (score, coverage):");
+    let header: Vec<String> = Category::ALL.iter().map(|c| format!("{:>12}", c.as_str())).collect();
+    let _ = writeln!(out, "  {:<30} {:>14} {}", "account", "overall", header.join(""));
+    for a in &s.accounts {
+        let label = match &a.name {
+            Some(n) => format!("{n} ({})", a.account_id),
+            None => a.account_id.clone(),
+        };
+        let cells: Vec<String> = a
+            .categories
+            .iter()
+            .map(|c| format!("{:>12}", c.score.score.map_or("n/a".to_string(), |v| format!("{v:.0}"))))
+            .collect();
+        let _ = writeln!(out, "  {:<30} {:>14} {}", truncate(&label, 30), score_cell(a.score.score, a.score.coverage), cells.join(""));
+        if let Some(reason) = &a.reason {
+            let _ = writeln!(out, "      not assessed: {reason}");
+        }
+    }
+    let _ = writeln!(out);
+    let failing: Vec<_> = report.findings.iter().filter(|f| f.status == Status::Fail && !f.waived).collect();
+    let _ = writeln!(out, "Top blockers ({} failing, {} waived, {} unknown):", failing.len(), report.summary.waived, report.summary.unknown);
+    for f in failing.iter().take(TOP_BLOCKERS) {
+        let new = if f.new == Some(true) { " [new]" } else { "" };
+        let _ = writeln!(out, "  {:<8} {} {}{new}", f.severity.as_str().to_uppercase(), f.rule_id, f.title);
+        let _ = writeln!(out, "           {} ({} {})", f.resource_arn, f.account_id, f.region);
+        let _ = writeln!(out, "           {}", f.message);
+    }
+    if failing.len() > TOP_BLOCKERS {
+        let _ = writeln!(out, "  ... and {} more (use --format json for all)", failing.len() - TOP_BLOCKERS);
+    }
+    if !report.gaps.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Not assessed ({} gaps):", report.gaps.len());
+        for g in &report.gaps {
+            let _ = writeln!(
+                out,
+                "  {} {} {}: {} {}",
+                g.account_id,
+                g.region.as_deref().unwrap_or("(all regions)"),
+                g.service,
+                g.error_code,
+                g.message
+            );
+        }
+    }
+    let expired: Vec<_> = report.waivers.iter().filter(|w| w.state == "expired").collect();
+    if !expired.is_empty() {
+        let _ = writeln!(out);
+        for w in expired {
+            let _ = writeln!(
+                out,
+                "Expired waiver no longer applies: {} {} (expired {})",
+                w.rule_id,
+                w.resource,
+                w.expires.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+    }
+    if let Some(b) = &report.baseline {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Baseline {}: {} new, {} unchanged, {} fixed", b.file, b.new, b.unchanged, b.fixed.len());
+        for f in &b.fixed {
+            let _ = writeln!(out, "  fixed: {} {}", f.rule_id, f.resource_arn);
+        }
+    }
+    let _ = writeln!(out);
+    if report.gate.passed {
+        let _ = writeln!(out, "Gate: PASSED (fail-on {})", report.gate.fail_on);
+    } else {
+        let _ = writeln!(out, "Gate: FAILED — {}", report.gate.reasons.join("; "));
+    }
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(n - 1).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,102 @@
+//! The set of rules a scan runs: the built-in rules embedded in the binary, plus a
+//! user's own (`--rules DIR`), with the config's disables and severity overrides.
+
+use super::load::{load_dir, parse_rule, RuleError};
+use super::model::Rule;
+use crate::config::{validate_rule_references, Config, ConfigError};
+use include_dir::{include_dir, Dir};
+use std::path::Path;
+
+/// The `rules/` directory, compiled into the binary.
+pub static BUILTIN_RULES_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    /// Sorted by id.
+    pub rules: Vec<Rule>,
+}
+
+/// Why a rule set could not be assembled.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleSetError {
+    #[error("{0}")]
+    Rule(#[from] RuleError),
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+}
+
+impl RuleSet {
+    /// The built-in rules, unmodified.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        let mut files = Vec::new();
+        walk(&BUILTIN_RULES_DIR, &mut files);
+        let mut rules = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            let origin = format!("rules/{}", file.path().display());
+            let stem = file.path().file_stem().and_then(|s| s.to_str());
+            let text = file.contents_utf8().unwrap_or_default();
+            match parse_rule(text, &origin, stem) {
+                Ok(rule) => rules.push(rule),
+                Err(e) => errors.extend(e.errors),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleError { errors });
+        }
+        rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+        Ok(RuleSet { rules })
+    }
+
+    /// Built-in rules plus `extra` (a user's directory), with `config` applied:
+    /// disabled rules removed, severities overridden, rule ids in the config checked.
+    pub fn load(extra: Option<&Path>, config: &Config) -> Result<RuleSet, RuleSetError> {
+        let mut set = RuleSet::builtin()?;
+        if let Some(dir) = extra {
+            let user = load_dir(dir)?;
+            let mut errors = Vec::new();
+            for rule in &user {
+                if set.get(&rule.spec.id).is_some() {
+                    errors.push(format!("{}: rule {} reuses a built-in rule id", rule.origin, rule.spec.id));
+                }
+            }
+            if !errors.is_empty() {
+                return Err(RuleError { errors }.into());
+            }
+            set.rules.extend(user);
+            set.rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+        }
+        let known: Vec<&str> = set.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        validate_rule_references(config, &known)?;
+        set.rules.retain(|r| !config.rules.disable.contains(&r.spec.id));
+        for rule in &mut set.rules {
+            if let Some(severity) = config.rules.severity.get(&rule.spec.id) {
+                rule.severity = *severity;
+            }
+        }
+        Ok(set)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.spec.id == id)
+    }
+
+    /// Every IAM action any rule needs, sorted and unique.
+    pub fn permissions(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.rules.iter().flat_map(|r| r.spec.permissions.iter().cloned()).collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+fn walk<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+    for file in dir.files() {
+        if file.path().extension().is_some_and(|e| e == "toml") {
+            out.push(file);
+        }
+    }
+    for sub in dir.dirs() {
+        walk(sub, out);
+    }
+}

@@ -1,0 +1,214 @@
+//! The rule file format and the closed vocabularies it uses.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// How bad a failing rule is. Ordered from least to most severe so gates can compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Weight in the readiness score: a critical failure costs ten times a low one.
+    pub fn weight(self) -> f64 {
+        match self {
+            Severity::Critical => 10.0,
+            Severity::High => 5.0,
+            Severity::Medium => 3.0,
+            Severity::Low => 1.0,
+            Severity::Info => 0.0,
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The fixed category list. Names are a contract: reports and CI scripts use them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Category {
+    #[serde(rename = "kms")]
+    Kms,
+    #[serde(rename = "secrets")]
+    Secrets,
+    #[serde(rename = "dynamodb")]
+    Dynamodb,
+    #[serde(rename = "rds")]
+    Rds,
+    #[serde(rename = "hot-path")]
+    HotPath,
+    #[serde(rename = "regions")]
+    Regions,
+    #[serde(rename = "residency")]
+    Residency,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Kms,
+        Category::Secrets,
+        Category::Dynamodb,
+        Category::Rds,
+        Category::HotPath,
+        Category::Regions,
+        Category::Residency,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Kms => "kms",
+            Category::Secrets => "secrets",
+            Category::Dynamodb => "dynamodb",
+            Category::Rds => "rds",
+            Category::HotPath => "hot-path",
+            Category::Regions => "regions",
+            Category::Residency => "residency",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule is evaluated against: once per resource of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceKind {
+    KmsKey,
+    Secret,
+    DynamodbTable,
+    RdsCluster,
+    RdsGlobalCluster,
+    DbInstance,
+    /// Resources reported by AWS Config or the fallback listing.
+    ConfigResource,
+    /// Every resource of every kind, in a common shape (type, region, tags, replicas).
+    AnyResource,
+    /// Each scanned account (for organization-level checks such as SCPs).
+    Account,
+}
+
+impl ResourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceKind::KmsKey => "kms_key",
+            ResourceKind::Secret => "secret",
+            ResourceKind::DynamodbTable => "dynamodb_table",
+            ResourceKind::RdsCluster => "rds_cluster",
+            ResourceKind::RdsGlobalCluster => "rds_global_cluster",
+            ResourceKind::DbInstance => "db_instance",
+            ResourceKind::ConfigResource => "config_resource",
+            ResourceKind::AnyResource => "any_resource",
+            ResourceKind::Account => "account",
+        }
+    }
+}
+
+/// A rule file, exactly as written. Unknown fields are rejected so a typo never
+/// silently disables a check.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id (`RR-KMS-001`), equal to the file stem, never reused.
+    pub id: String,
+    /// Readable kebab-case slug.
+    pub name: String,
+    /// One line saying what is wrong when the rule fails.
+    pub title: String,
+    pub severity: Severity,
+    pub category: Category,
+    /// What the rule is evaluated against.
+    pub resource: ResourceKind,
+    /// Why it matters for active-active.
+    pub rationale: String,
+    pub remediation: Remediation,
+    pub help_uri: String,
+    /// IAM actions the rule's data needs; the shipped policy is their union.
+    pub permissions: Vec<String>,
+    /// Version that introduced the rule.
+    pub since: String,
+    /// CEL: is the resource in scope? False gives `skip`. Defaults to true.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// CEL: true when the resource is compliant (`pass`), false gives `fail`.
+    pub condition: String,
+    /// CEL producing the failure message (a string).
+    pub message: String,
+    /// Confidence for SARIF consumers: `very-high`, `high`, `medium`, `low`.
+    #[serde(default = "default_precision")]
+    pub precision: String,
+}
+
+fn default_precision() -> String {
+    "high".to_string()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    pub text: String,
+    #[serde(default)]
+    pub cli: Option<String>,
+    #[serde(default)]
+    pub terraform: Option<String>,
+}
+
+/// A rule ready to run: its metadata plus compiled CEL programs.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    /// Where it came from (`builtin:rules/kms/RR-KMS-001.toml` or a path).
+    pub origin: String,
+    pub scope: Option<cel::Program>,
+    pub condition: cel::Program,
+    pub message: cel::Program,
+    /// Effective severity after config overrides.
+    pub severity: Severity,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// IAM service prefixes the rule reads (`kms`, `dynamodb`, ...): a collection gap
+    /// in one of them makes the rule `unknown` for that account and region.
+    pub fn services(&self) -> Vec<&str> {
+        let mut services: Vec<&str> = self.spec.permissions.iter().filter_map(|p| p.split(':').next()).collect();
+        services.sort();
+        services.dedup();
+        services
+    }
+}

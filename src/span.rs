@@ -1,0 +1,37 @@
+//! Turns byte offsets into `file:line:column` so every input error points at its source.
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    (line, column)
+}
+
+/// `path:line:column: message`, the one format all input errors share.
+pub fn located(path: &str, text: &str, offset: usize, message: impl std::fmt::Display) -> String {
+    let (line, column) = line_col(text, offset);
+    format!("{path}:{line}:{column}: {message}")
+}
+
+/// A toml error as one line: the parser's span and its message without the
+/// multi-line source excerpt it normally prints.
+pub fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> String {
+    let offset = error.span().map_or(0, |s| s.start);
+    let message = error.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+    located(path, text, offset, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_lines_and_columns_from_one() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 6), (2, 1));
+        assert_eq!(line_col(text, 9), (2, 4));
+    }
+}

@@ -8,8 +8,8 @@
 
 use regionready::config::Config;
 use regionready::inventory::{
-    AccountInventory, ConfigResource, DynamoReplica, DynamoTable, Inventory, KeyManager, KmsKey, RdsCluster,
-    RegionInventory, Secret, SecretReplica,
+    AccountInventory, ConfigResource, DynamoReplica, DynamoTable, Inventory, KeyManager, KmsKey,
+    RdsCluster, RegionInventory, Secret, SecretReplica,
 };
 use regionready::rules::{RuleSet, Severity};
 use regionready::scan::{run_scan, ScanOptions};
@@ -29,18 +29,28 @@ fn partner(region: &str) -> &'static str {
 /// 500 resources per account and region: 40 keys, 60 secrets, 200 tables,
 /// 20 Aurora clusters, 180 Lambda functions. About a third fail something.
 fn region_inventory(account: &str, region: &str) -> RegionInventory {
-    let mut r = RegionInventory { region: region.to_string(), ..Default::default() };
+    let mut r = RegionInventory {
+        region: region.to_string(),
+        ..Default::default()
+    };
     let tags = |i: usize| -> Option<BTreeMap<String, String>> {
         let mut t = BTreeMap::new();
         t.insert("team".to_string(), "payments".to_string());
         if i % 3 == 0 {
-            t.insert("data-residency".to_string(), if region == "eu-west-1" { "eu" } else { "us" }.to_string());
+            t.insert(
+                "data-residency".to_string(),
+                if region == "eu-west-1" { "eu" } else { "us" }.to_string(),
+            );
         }
         Some(t)
     };
     for i in 0..40 {
         let multi = i % 4 != 0;
-        let id = if multi { format!("mrk-{account}{i:04}") } else { format!("{i:08}-1111-2222-3333-{account}") };
+        let id = if multi {
+            format!("mrk-{account}{i:04}")
+        } else {
+            format!("{i:08}-1111-2222-3333-{account}")
+        };
         let arn = format!("arn:aws:kms:{region}:{account}:key/{id}");
         r.kms_keys.push(KmsKey {
             primary_arn: multi.then(|| arn.clone()),
@@ -49,7 +59,13 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             key_manager: Some(KeyManager::Customer),
             key_state: Some("Enabled".into()),
             multi_region: Some(multi),
-            replica_regions: multi.then(|| if i % 5 == 0 { vec![] } else { vec![partner(region).to_string()] }),
+            replica_regions: multi.then(|| {
+                if i % 5 == 0 {
+                    vec![]
+                } else {
+                    vec![partner(region).to_string()]
+                }
+            }),
             aliases: Some(vec![format!("alias/app-{i}")]),
             tags: tags(i),
             ..Default::default()
@@ -60,7 +76,10 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
         r.secrets.push(Secret {
             arn: format!("arn:aws:secretsmanager:{region}:{account}:secret:app/{i}-AbCdEf"),
             name: format!("app/{i}"),
-            kms_key_id: Some(format!("arn:aws:kms:{region}:{account}:key/mrk-{account}{:04}", (i % 10) + 1)),
+            kms_key_id: Some(format!(
+                "arn:aws:kms:{region}:{account}:key/mrk-{account}{:04}",
+                (i % 10) + 1
+            )),
             replicas: Some(if replicated {
                 vec![SecretReplica {
                     region: partner(region).to_string(),
@@ -82,13 +101,20 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             name: format!("t{i}"),
             status: Some("ACTIVE".into()),
             replicas: Some(if global {
-                vec![DynamoReplica { region: partner(region).to_string(), status: Some("ACTIVE".into()), kms_key_arn: None }]
+                vec![DynamoReplica {
+                    region: partner(region).to_string(),
+                    status: Some("ACTIVE".into()),
+                    kms_key_arn: None,
+                }]
             } else {
                 vec![]
             }),
             global_table_version: global.then(|| "2019.11.21".to_string()),
             pitr_enabled: Some(i % 5 != 0),
-            sse_kms_key_arn: Some(format!("arn:aws:kms:{region}:{account}:key/{:08}-1111-2222-3333-{account}", (i % 10) * 4)),
+            sse_kms_key_arn: Some(format!(
+                "arn:aws:kms:{region}:{account}:key/{:08}-1111-2222-3333-{account}",
+                (i % 10) * 4
+            )),
             stream_enabled: Some(global),
             tags: tags(i),
         });
@@ -101,7 +127,10 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             status: Some("available".into()),
             global_cluster_identifier: (i % 2 == 0).then(|| format!("ledger-global-{i}")),
             storage_encrypted: Some(true),
-            kms_key_id: Some(format!("arn:aws:kms:{region}:{account}:key/mrk-{account}{:04}", i + 1)),
+            kms_key_id: Some(format!(
+                "arn:aws:kms:{region}:{account}:key/mrk-{account}{:04}",
+                i + 1
+            )),
             master_user_secret_arn: None,
             tags: tags(i),
         });
@@ -131,7 +160,10 @@ fn generate(accounts: usize, path: &str) {
         accounts: (0..accounts)
             .map(|n| {
                 let id = format!("{:012}", 100_000_000_000u64 + n as u64);
-                AccountInventory { regions: REGIONS.iter().map(|r| region_inventory(&id, r)).collect(), account_id: id }
+                AccountInventory {
+                    regions: REGIONS.iter().map(|r| region_inventory(&id, r)).collect(),
+                    account_id: id,
+                }
             })
             .collect(),
         ..Default::default()
@@ -152,9 +184,21 @@ fn peak_rss_mib() -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value_of = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let accounts: usize = value_of("--accounts").and_then(|v| v.parse().ok()).unwrap_or(1000);
-    let path = value_of("--file").unwrap_or_else(|| format!("{}/regionready-bench-{accounts}.json", std::env::temp_dir().display()));
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let accounts: usize = value_of("--accounts")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let path = value_of("--file").unwrap_or_else(|| {
+        format!(
+            "{}/regionready-bench-{accounts}.json",
+            std::env::temp_dir().display()
+        )
+    });
     if args.iter().any(|a| a == "--generate-only") {
         generate(accounts, &path);
         return;
@@ -162,7 +206,13 @@ fn main() {
     if !std::path::Path::new(&path).exists() {
         let t = Instant::now();
         let status = std::process::Command::new(std::env::current_exe().expect("own path"))
-            .args(["--generate-only", "--accounts", &accounts.to_string(), "--file", &path])
+            .args([
+                "--generate-only",
+                "--accounts",
+                &accounts.to_string(),
+                "--file",
+                &path,
+            ])
             .status()
             .expect("run generator");
         assert!(status.success(), "generator failed");

@@ -4,7 +4,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn regionready(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_regionready")).args(args).current_dir(dir).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_regionready"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
 }
 
 fn stderr(o: &Output) -> String {
@@ -23,7 +27,11 @@ const INVENTORY: &str = r#"{"schema_version": "1.0", "accounts": []}"#;
 fn malformed_config_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let inv = write(dir.path(), "inv.json", INVENTORY);
-    let cfg = write(dir.path(), "regionready.toml", "[regions]\npairs = [[\"us-east-1\", \"eu-west-1\"]\n");
+    let cfg = write(
+        dir.path(),
+        "regionready.toml",
+        "[regions]\npairs = [[\"us-east-1\", \"eu-west-1\"]\n",
+    );
     let out = regionready(&["scan", "--inventory", &inv, "--config", &cfg], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -36,11 +44,18 @@ fn malformed_config_names_file_and_line() {
 fn unknown_config_key_is_rejected_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let inv = write(dir.path(), "inv.json", INVENTORY);
-    let cfg = write(dir.path(), "c.toml", "[regions]\npairs = [[\"us-east-1\", \"eu-west-1\"]]\nsanctionned = [\"us-east-1\"]\n");
+    let cfg = write(
+        dir.path(),
+        "c.toml",
+        "[regions]\npairs = [[\"us-east-1\", \"eu-west-1\"]]\nsanctionned = [\"us-east-1\"]\n",
+    );
     let out = regionready(&["scan", "--inventory", &inv, "--config", &cfg], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("{cfg}:3:1: unknown field `sanctionned`")), "{err}");
+    assert!(
+        err.contains(&format!("{cfg}:3:1: unknown field `sanctionned`")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -55,9 +70,24 @@ fn invalid_values_are_all_reported_with_lines() {
     let out = regionready(&["scan", "--inventory", &inv, "--config", &cfg], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains(&format!("{cfg}:2:10: a region pair needs two different regions")), "{err}");
-    assert!(err.contains(&format!("{cfg}:3:28: \"mars-north-9x\" is not an AWS region code")), "{err}");
-    assert!(err.contains(&format!("{cfg}:9:11: waiver expires must be a date YYYY-MM-DD")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{cfg}:2:10: a region pair needs two different regions"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{cfg}:3:28: \"mars-north-9x\" is not an AWS region code"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{cfg}:9:11: waiver expires must be a date YYYY-MM-DD"
+        )),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,18 +101,28 @@ fn waiver_with_unknown_rule_id_names_the_line() {
     );
     let out = regionready(&["scan", "--inventory", &inv, "--config", &cfg], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out).trim(), format!("error: {cfg}:1: waiver names unknown rule id \"RR-NOPE-999\""));
+    assert_eq!(
+        stderr(&out).trim(),
+        format!("error: {cfg}:1: waiver names unknown rule id \"RR-NOPE-999\"")
+    );
 }
 
 #[test]
 fn malformed_inventory_names_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
-    let inv = write(dir.path(), "inv.json", "{\"schema_version\": \"1.0\",\n \"accounts\": [{\"account_id\": 12}]}");
+    let inv = write(
+        dir.path(),
+        "inv.json",
+        "{\"schema_version\": \"1.0\",\n \"accounts\": [{\"account_id\": 12}]}",
+    );
     let out = regionready(&["scan", "--inventory", &inv], dir.path());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.starts_with(&format!("error: {inv}:2:")), "{err}");
-    assert!(err.contains("invalid inventory: invalid type: integer `12`, expected a string"), "{err}");
+    assert!(
+        err.contains("invalid inventory: invalid type: integer `12`, expected a string"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -91,7 +131,11 @@ fn unsupported_inventory_version_is_refused() {
     let inv = write(dir.path(), "inv.json", "{\"schema_version\": \"9.0\"}");
     let out = regionready(&["scan", "--inventory", &inv], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unsupported inventory schema_version \"9.0\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unsupported inventory schema_version \"9.0\""),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -99,7 +143,11 @@ fn missing_inventory_file_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
     let out = regionready(&["scan", "--inventory", "nope.json"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: nope.json: cannot read inventory:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: nope.json: cannot read inventory:"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -115,7 +163,10 @@ fn usage_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = regionready(&["scan", "--demo", "--fail-on", "severe"], dir.path());
     assert_eq!(out.status.code(), Some(2));
-    let out = regionready(&["scan", "--demo", "--format", "json", "--format", "text"], dir.path());
+    let out = regionready(
+        &["scan", "--demo", "--format", "json", "--format", "text"],
+        dir.path(),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("several --format values need --output-dir DIR"));
 }
@@ -132,7 +183,10 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     assert!(stderr(&again).contains("already exists"));
     // The written file is picked up from the working directory.
     let inv = write(dir.path(), "inv.json", INVENTORY);
-    let scan = regionready(&["scan", "--inventory", &inv, "--format", "json"], dir.path());
+    let scan = regionready(
+        &["scan", "--inventory", &inv, "--format", "json"],
+        dir.path(),
+    );
     assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
     let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
     assert_eq!(report["scope"]["config"], "regionready.toml");

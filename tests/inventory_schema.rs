@@ -26,8 +26,14 @@ fn demo_inventory_validates_against_the_schema() {
     let schema = json_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let demo: serde_json::Value = serde_json::from_str(regionready::demo::DEMO_INVENTORY).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&demo).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-    assert!(errors.is_empty(), "demo inventory does not match the schema: {errors:#?}");
+    let errors: Vec<String> = validator
+        .iter_errors(&demo)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "demo inventory does not match the schema: {errors:#?}"
+    );
 }
 
 #[test]
@@ -35,6 +41,12 @@ fn schema_rejects_what_the_parser_rejects() {
     let schema = json_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let bad = serde_json::json!({"schema_version": "1.0", "accounts": [{"account_id": "1", "regions": [{"region": "us-east-1", "kms_keyz": []}]}]});
-    assert!(!validator.is_valid(&bad), "unknown field accepted by the schema");
-    assert!(Inventory::from_json(bad.to_string().as_bytes(), "bad.json").is_err(), "unknown field accepted by the parser");
+    assert!(
+        !validator.is_valid(&bad),
+        "unknown field accepted by the schema"
+    );
+    assert!(
+        Inventory::from_json(bad.to_string().as_bytes(), "bad.json").is_err(),
+        "unknown field accepted by the parser"
+    );
 }

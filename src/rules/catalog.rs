@@ -108,3 +108,20 @@ fn walk<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
         walk(sub, out);
     }
 }
+
+/// The rule table of the README, generated from the rule files.
+pub fn markdown_table(rules: &RuleSet) -> String {
+    let mut out = String::from("| id | severity | category | title |\n|---|---|---|---|\n");
+    for r in &rules.rules {
+        out.push_str(&format!(
+            "| [{}]({}) | {} | {} | {} |\n",
+            r.spec.id,
+            r.origin,
+            r.severity,
+            r.spec.category,
+            r.spec.title.replace('|', "\\|")
+        ));
+    }
+    out.push_str(&format!("\n{} rules.\n", rules.rules.len()));
+    out
+}

@@ -238,3 +238,74 @@ fn every_rule_matches_its_fixtures() {
         problems.join("\n")
     );
 }
+
+/// Every rule on every fixture inventory, not just its own: an `unknown` may only
+/// come from data that was not collected, never from a CEL type error, and every
+/// failure message must evaluate. This catches rules that only work on the
+/// inventories they were written against.
+#[test]
+fn every_rule_is_robust_on_every_fixture() {
+    let rules = RuleSet::builtin().expect("built-in rules load");
+    let base = fixtures_dir();
+    let config_text =
+        std::fs::read_to_string(base.join("regionready.toml")).expect("shared fixture config");
+    let config = Config::parse(&config_text, "fixtures/rules/regionready.toml")
+        .expect("shared fixture config");
+    let options = EvaluateOptions {
+        today: NaiveDate::from_ymd_opt(2026, 1, 15).expect("date"),
+        include_passes: false,
+    };
+    let mut problems = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
+        .expect("fixtures/rules")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("fixture dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        for path in files {
+            let label = path
+                .strip_prefix(&base)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
+            let Ok(fixture) =
+                serde_json::from_str::<Fixture>(&std::fs::read_to_string(&path).expect("readable"))
+            else {
+                continue; // reported by every_rule_matches_its_fixtures
+            };
+            let text = serde_json::to_vec(&fixture.inventory).expect("serializable");
+            let Ok(inventory) = Inventory::from_json(&text, &label) else {
+                continue;
+            };
+            for f in evaluate(&inventory, &config, &rules, &options).findings {
+                let from_data =
+                    f.message.starts_with("not collected") || f.message.starts_with("not assessed");
+                if f.status == Status::Unknown && !from_data {
+                    problems.push(format!(
+                        "{label}: {} on {}: {}",
+                        f.rule_id, f.resource_arn, f.message
+                    ));
+                }
+                if f.status == Status::Fail && *f.message == *f.title {
+                    problems.push(format!(
+                        "{label}: {} on {}: the message did not evaluate",
+                        f.rule_id, f.resource_arn
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} rule evaluation problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

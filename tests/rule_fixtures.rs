@@ -1,8 +1,8 @@
 //! Every built-in rule runs against its own good and bad examples.
 //!
 //! `fixtures/rules/<ID>/` holds `pass.json`, `fail.json` and, where the rule can lack
-//! data, `unknown.json` (more cases may be added as `pass-*.json`, `fail-*.json`,
-//! `unknown-*.json`). Each file is an inventory, an optional config, and the exact
+//! data, `unknown.json`; more cases may be added as `pass-*.json`, `fail-*.json`,
+//! `unknown-*.json`, and `skip-*.json` (nothing judged, e.g. turned off by config). Each file is an inventory, an optional config, and the exact
 //! non-skip outcome of that one rule per resource ARN. One table-driven test walks
 //! them all and reports every mismatch at once.
 
@@ -26,15 +26,20 @@ struct Fixture {
     inventory: serde_json::Value,
 }
 
+/// The outcomes an `expect` map may name (skips are left out of it).
 const KINDS: [&str; 3] = ["pass", "fail", "unknown"];
+
+/// What a fixture file shows, from its name: `skip` fixtures prove that nothing
+/// is judged (a resource out of scope, a check turned off by config).
+const FILE_KINDS: [&str; 4] = ["pass", "fail", "unknown", "skip"];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules")
 }
 
-/// `pass`, `fail` or `unknown` for `pass.json`, `fail-legacy.json`, ...
+/// `pass`, `fail`, `unknown` or `skip` for `pass.json`, `fail-legacy.json`, ...
 fn kind_of(stem: &str) -> Option<&'static str> {
-    KINDS
+    FILE_KINDS
         .into_iter()
         .find(|k| stem == *k || stem.starts_with(&format!("{k}-")))
 }
@@ -165,13 +170,13 @@ fn every_rule_matches_its_fixtures() {
                 .unwrap_or_default();
             if path.extension().is_none_or(|e| e != "json") {
                 problems.push(format!(
-                    "{label}: unexpected file (fixtures are pass.json, fail.json, unknown.json)"
+                    "{label}: unexpected file (fixtures are pass.json, fail.json, unknown.json, skip-*.json)"
                 ));
                 continue;
             }
             let Some(kind) = kind_of(stem) else {
                 problems.push(format!(
-                    "{label}: name must start with pass, fail or unknown"
+                    "{label}: name must start with pass, fail, unknown or skip"
                 ));
                 continue;
             };
@@ -200,12 +205,18 @@ fn every_rule_matches_its_fixtures() {
             let has = |s: &str| fixture.expect.values().any(|v| v == s);
             let shape_ok = match kind {
                 "pass" => has("pass") && !has("fail"),
+                "skip" => fixture.expect.is_empty(),
                 other => has(other),
             };
             if !shape_ok {
                 problems.push(format!(
-                    "{label}: a {kind} fixture must expect at least one {kind}{}",
-                    if kind == "pass" { " and no fail" } else { "" }
+                    "{label}: {}",
+                    match kind {
+                        "pass" => "a pass fixture must expect at least one pass and no fail",
+                        "skip" => "a skip fixture must expect no outcome at all",
+                        "fail" => "a fail fixture must expect at least one fail",
+                        _ => "an unknown fixture must expect at least one unknown",
+                    }
                 ));
             }
             let config = match &fixture.config {

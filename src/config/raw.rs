@@ -15,10 +15,13 @@ pub(super) struct RawConfig {
     pub waivers: Vec<Spanned<RawWaiver>>,
 }
 
+/// A region pair as written: `["us-east-1", "eu-west-1"]`, each part with its span.
+pub(super) type RawPair = Spanned<Vec<Spanned<String>>>;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRegions {
-    pub pairs: Option<Spanned<Vec<Spanned<Vec<Spanned<String>>>>>>,
+    pub pairs: Option<Spanned<Vec<RawPair>>>,
     pub sanctioned: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub overrides: Vec<Spanned<RawOverride>>,
@@ -30,7 +33,7 @@ pub(super) struct RawOverride {
     pub account: Option<String>,
     pub ou: Option<String>,
     pub tag: Option<String>,
-    pub pair: Spanned<Vec<Spanned<String>>>,
+    pub pair: RawPair,
 }
 
 #[derive(Debug, Deserialize)]

@@ -18,6 +18,8 @@ pub struct Index {
     replicated_users: HashMap<String, Vec<String>>,
     /// Aurora cluster ARN -> (global cluster id, member regions).
     pub global_membership: HashMap<String, (String, Vec<String>)>,
+    /// Region of resources whose ARN has none (S3 buckets), from where they were listed.
+    regionless: HashMap<String, String>,
 }
 
 impl Index {
@@ -33,6 +35,13 @@ impl Index {
                             m.cluster_arn.clone(),
                             (gc.identifier.clone(), regions.clone()),
                         );
+                    }
+                }
+                for resource in &region.resources {
+                    if arn::region_of(&resource.arn).is_empty() {
+                        index
+                            .regionless
+                            .insert(resource.arn.clone(), region.region.clone());
                     }
                 }
                 for key in &region.kms_keys {
@@ -113,6 +122,11 @@ impl Index {
                 reference.to_string(),
             ))
             .cloned()
+    }
+
+    /// The region of a region-less ARN (an S3 bucket) when the inventory lists it.
+    pub fn region_of_regionless(&self, arn: &str) -> Option<&str> {
+        self.regionless.get(arn).map(String::as_str)
     }
 
     pub fn key_view(&self, account: &str, region: &str, reference: &str) -> Value {

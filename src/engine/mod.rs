@@ -220,6 +220,7 @@ pub fn evaluate(
                         view::config_views(
                             account_id,
                             region,
+                            &index,
                             plan.with_configuration,
                             &mut seen,
                             &mut views,
@@ -239,7 +240,7 @@ pub fn evaluate(
                     .map(|c| (*c, Tally::default()))
                     .collect(),
                 waiver_hits: vec![0; config.waivers.len()],
-                seen_unknown: HashSet::new(),
+                seen: HashSet::new(),
             };
             // Account rules: once per account.
             {
@@ -250,6 +251,7 @@ pub fn evaluate(
                 for &rule_index in &plan.account {
                     let rule = &rules.rules[rule_index];
                     let outcome = self::run(rule, &rscope);
+                    run.seen.insert((rule_index, ctx.arn.clone()));
                     run.record(
                         rule_index,
                         rule,
@@ -373,7 +375,10 @@ struct AccountRun<'a> {
     findings: Vec<Finding>,
     tallies: Vec<(Category, Tally)>,
     waiver_hits: Vec<usize>,
-    seen_unknown: HashSet<(usize, String)>,
+    /// (rule, ARN) pairs that already have an outcome, so a gap never adds a second
+    /// outcome for something that was evaluated (an account rule read from the
+    /// organization) or already reported unknown by another gap.
+    seen: HashSet<(usize, String)>,
 }
 
 impl AccountRun<'_> {
@@ -386,11 +391,6 @@ impl AccountRun<'_> {
         region: &str,
         outcome: Outcome,
     ) {
-        if outcome.status == Status::Unknown
-            && !self.seen_unknown.insert((rule_index, arn.to_string()))
-        {
-            return;
-        }
         let mut waiver = None;
         if outcome.status == Status::Fail {
             for (i, w) in self.config.waivers.iter().enumerate() {
@@ -473,6 +473,9 @@ impl AccountRun<'_> {
                 gap.error_code,
                 gap.message
             );
+            if !self.seen.insert((rule_index, arn.clone())) {
+                continue;
+            }
             let resource_type = if rule.spec.resource == ResourceKind::Account {
                 "AWS::Organizations::Account"
             } else {

@@ -149,7 +149,11 @@ pub fn kms_key(key: &KmsKey, account_id: &str, region: &str) -> ResourceView {
         tags: key.tags.as_ref(),
         replica_regions: match key_type(key) {
             Some(MultiRegionKeyType::Primary) => key.replica_regions.clone(),
-            _ if key.multi_region == Some(false) || key_type(key) == Some(MultiRegionKeyType::Replica) => Some(Vec::new()),
+            _ if key.multi_region == Some(false)
+                || key_type(key) == Some(MultiRegionKeyType::Replica) =>
+            {
+                Some(Vec::new())
+            }
             _ => None,
         },
     };
@@ -384,10 +388,23 @@ pub fn config_resource(
     r: &ConfigResource,
     account_id: &str,
     region: &str,
+    index: &Index,
     with_configuration: bool,
 ) -> ResourceView {
     let resource_type: &'static str = leak_type(&r.resource_type);
-    let refs = r.configuration.as_ref().map(references);
+    // Region-less ARNs (S3 buckets) take the region the inventory lists them in;
+    // those it does not know are dropped: their region cannot be claimed.
+    let refs = r.configuration.as_ref().map(|c| {
+        references(c)
+            .into_iter()
+            .filter_map(|mut x| {
+                if x.region.is_empty() {
+                    x.region = index.region_of_regionless(&x.target)?.to_string();
+                }
+                Some(x)
+            })
+            .collect::<Vec<_>>()
+    });
     let replication_regions: Vec<String> = refs
         .iter()
         .flatten()
@@ -537,6 +554,7 @@ pub fn typed_views(
 pub fn config_views(
     account_id: &str,
     region: &RegionInventory,
+    index: &Index,
     with_configuration: bool,
     seen: &mut HashSet<String>,
     out: &mut Vec<ResourceView>,
@@ -547,6 +565,7 @@ pub fn config_views(
                 c,
                 account_id,
                 &region.region,
+                index,
                 with_configuration,
             ));
         }

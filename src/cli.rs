@@ -229,7 +229,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         (inventory, config, "live", None)
     };
     let rules = load_rules(args.rules.as_deref(), &config)?;
-    let now = chrono::Utc::now();
+    let now = report_time()?;
     let options = ScanOptions {
         fail_on: args.fail_on.into(),
         min_score: args.min_score,
@@ -258,6 +258,21 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         let _ = stdout.write_all(rendered[0].1.as_bytes());
     }
     Ok(if report.gate.passed { GATE_PASSED } else { GATE_FAILED })
+}
+
+/// The time written into reports: now, or `SOURCE_DATE_EPOCH` (seconds since the
+/// Unix epoch, the reproducible-builds convention) so reports can be regenerated
+/// byte for byte.
+fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| Failure::bad_input(format!("SOURCE_DATE_EPOCH={text:?}: not a number of seconds since 1970-01-01"))),
+        _ => Ok(chrono::Utc::now()),
+    }
 }
 
 /// Writes to a temporary file beside `path`, then renames: a reader never sees a

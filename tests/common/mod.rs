@@ -3,16 +3,27 @@
 //! rules or the demo estate.
 #![allow(dead_code)]
 
-use regionready::evaluation::{AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus};
+use regionready::evaluation::{
+    AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
+};
 use regionready::inventory::Gap;
-use regionready::report::{BaselineDiff, FixedFinding, GateResult, ScanReport, ScanScope, Summary, ToolInfo};
+use regionready::report::{
+    BaselineDiff, FixedFinding, GateResult, ScanReport, ScanScope, Summary, ToolInfo,
+};
 use regionready::rules::{parse_rule, Category, RuleSet, Severity};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub const PAIR: &str = "us-east-1+eu-west-1";
 
-fn rule_toml(id: &str, name: &str, severity: &str, category: &str, resource: &str, condition: &str) -> String {
+fn rule_toml(
+    id: &str,
+    name: &str,
+    severity: &str,
+    category: &str,
+    resource: &str,
+    condition: &str,
+) -> String {
     format!(
         r#"id = "{id}"
 name = "{name}"
@@ -48,23 +59,66 @@ resource "aws_kms_key" "{name}" {{
 /// rule that never fails (it must still be in the SARIF rule table).
 pub fn rules() -> RuleSet {
     let specs = [
-        rule_toml("RR-KMS-901", "kms-test-key", "critical", "kms", "kms_key", "resource.multi_region"),
-        rule_toml("RR-DDB-902", "ddb-test-table", "high", "dynamodb", "dynamodb_table", "true"),
-        rule_toml("RR-SEC-903", "secret-test", "medium", "secrets", "secret", "true"),
-        rule_toml("RR-RES-904", "residency-test", "info", "residency", "any_resource", "true"),
+        rule_toml(
+            "RR-KMS-901",
+            "kms-test-key",
+            "critical",
+            "kms",
+            "kms_key",
+            "resource.multi_region",
+        ),
+        rule_toml(
+            "RR-DDB-902",
+            "ddb-test-table",
+            "high",
+            "dynamodb",
+            "dynamodb_table",
+            "true",
+        ),
+        rule_toml(
+            "RR-SEC-903",
+            "secret-test",
+            "medium",
+            "secrets",
+            "secret",
+            "true",
+        ),
+        rule_toml(
+            "RR-RES-904",
+            "residency-test",
+            "info",
+            "residency",
+            "any_resource",
+            "true",
+        ),
     ];
     let mut rules: Vec<_> = specs
         .iter()
         .map(|text| {
-            let id = text.lines().next().unwrap_or_default().trim_start_matches("id = ").trim_matches('"').to_string();
-            parse_rule(text, &format!("test:{id}.toml"), Some(&id)).unwrap_or_else(|e| panic!("{e}"))
+            let id = text
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("id = ")
+                .trim_matches('"')
+                .to_string();
+            parse_rule(text, &format!("test:{id}.toml"), Some(&id))
+                .unwrap_or_else(|e| panic!("{e}"))
         })
         .collect();
     rules.sort_by(|a: &regionready::rules::Rule, b| a.spec.id.cmp(&b.spec.id));
     RuleSet { rules }
 }
 
-pub fn finding(rule_id: &str, severity: Severity, category: Category, status: Status, arn: &str, account: &str, region: &str) -> Finding {
+pub fn finding(
+    rule_id: &str,
+    severity: Severity,
+    category: Category,
+    status: Status,
+    arn: &str,
+    account: &str,
+    region: &str,
+) -> Finding {
     Finding {
         rule_id: Arc::from(rule_id),
         rule_name: Arc::from(format!("{}-name", rule_id.to_lowercase()).as_str()),
@@ -76,7 +130,11 @@ pub fn finding(rule_id: &str, severity: Severity, category: Category, status: St
         resource_type: Arc::from("AWS::KMS::Key"),
         account_id: Arc::from(account),
         region: Arc::from(region),
-        partner_region: Some(Arc::from(if region == "us-east-1" { "eu-west-1" } else { "us-east-1" })),
+        partner_region: Some(Arc::from(if region == "us-east-1" {
+            "eu-west-1"
+        } else {
+            "us-east-1"
+        })),
         region_pair: Arc::from(PAIR),
         message: format!("Key in {account} is single-Region <script>alert(1)</script> | pipe"),
         waived: false,
@@ -111,11 +169,51 @@ fn tallies(outcomes: &[(Category, Status, Severity, bool)]) -> Vec<(Category, Ta
 /// assessed, a waiver in force and an expired one, and a baseline diff.
 pub fn report() -> ScanReport {
     let mut findings = vec![
-        finding("RR-KMS-901", Severity::Critical, Category::Kms, Status::Fail, KEY_A, "111111111111", "us-east-1"),
-        finding("RR-KMS-901", Severity::Critical, Category::Kms, Status::Fail, KEY_B, "222222222222", "us-east-1"),
-        finding("RR-DDB-902", Severity::High, Category::Dynamodb, Status::Fail, TABLE, "111111111111", "us-east-1"),
-        finding("RR-SEC-903", Severity::Medium, Category::Secrets, Status::Fail, SECRET, "111111111111", "eu-west-1"),
-        finding("RR-KMS-901", Severity::Critical, Category::Kms, Status::Unknown, KEY_UNKNOWN, "222222222222", "eu-west-1"),
+        finding(
+            "RR-KMS-901",
+            Severity::Critical,
+            Category::Kms,
+            Status::Fail,
+            KEY_A,
+            "111111111111",
+            "us-east-1",
+        ),
+        finding(
+            "RR-KMS-901",
+            Severity::Critical,
+            Category::Kms,
+            Status::Fail,
+            KEY_B,
+            "222222222222",
+            "us-east-1",
+        ),
+        finding(
+            "RR-DDB-902",
+            Severity::High,
+            Category::Dynamodb,
+            Status::Fail,
+            TABLE,
+            "111111111111",
+            "us-east-1",
+        ),
+        finding(
+            "RR-SEC-903",
+            Severity::Medium,
+            Category::Secrets,
+            Status::Fail,
+            SECRET,
+            "111111111111",
+            "eu-west-1",
+        ),
+        finding(
+            "RR-KMS-901",
+            Severity::Critical,
+            Category::Kms,
+            Status::Unknown,
+            KEY_UNKNOWN,
+            "222222222222",
+            "eu-west-1",
+        ),
     ];
     findings[2].new = Some(true);
     findings[0].new = Some(false);
@@ -162,7 +260,9 @@ pub fn report() -> ScanReport {
             ou_path: vec![],
             region_pair: PAIR.into(),
             assessed: false,
-            reason: Some("role OrganizationAccountAccessRole could not be assumed (AccessDenied)".into()),
+            reason: Some(
+                "role OrganizationAccountAccessRole could not be assumed (AccessDenied)".into(),
+            ),
             tallies: tallies(&[]),
         },
     ];
@@ -268,8 +368,12 @@ pub fn large_report(n: usize) -> ScanReport {
             finding(id, sev, cat, Status::Fail, &arn, &account, "us-east-1")
         })
         .collect();
-    report.findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule_id.cmp(&b.rule_id)));
-    report.findings.extend(base.into_iter().filter(|f| f.status == Status::Unknown));
+    report
+        .findings
+        .sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule_id.cmp(&b.rule_id)));
+    report
+        .findings
+        .extend(base.into_iter().filter(|f| f.status == Status::Unknown));
     report.summary = Summary::of(&report.findings, 5, report.gaps.len());
     report
 }
@@ -292,6 +396,7 @@ pub fn demo_report() -> (ScanReport, RuleSet) {
         inventory_path: None,
         baseline: None,
     };
-    let report = regionready::scan::run_scan(&regionready::demo::inventory(), &config, &rules, &options);
+    let report =
+        regionready::scan::run_scan(&regionready::demo::inventory(), &config, &rules, &options);
     (report, rules)
 }

@@ -14,7 +14,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
-#[command(name = "regionready", version, about = "Is your AWS estate ready to run active-active across two regions? Evidence, scores and what to fix first.")]
+#[command(
+    name = "regionready",
+    version,
+    about = "Is your AWS estate ready to run active-active across two regions? Evidence, scores and what to fix first."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -166,7 +170,9 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
     match cli.command {
         Command::Scan(args) => scan(args),
         Command::Collect(args) => collect_cmd(args),
-        Command::Rules(RulesCommand::List { rules, format }) => rules_list(rules.as_deref(), format),
+        Command::Rules(RulesCommand::List { rules, format }) => {
+            rules_list(rules.as_deref(), format)
+        }
         Command::Rules(RulesCommand::Explain { id, rules }) => rules_explain(&id, rules.as_deref()),
         Command::Init(args) => init(args),
     }
@@ -202,7 +208,9 @@ fn collect_live(config: &Config, live: &LiveArgs) -> Result<Inventory, Failure> 
         .enable_all()
         .build()
         .map_err(|e| Failure::collection(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(collect::collect(config, &collect_options(live))).map_err(Failure::collection)
+    runtime
+        .block_on(collect::collect(config, &collect_options(live)))
+        .map_err(Failure::collection)
 }
 
 fn scan(args: ScanArgs) -> Result<u8, Failure> {
@@ -210,7 +218,9 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     let mut formats = args.format.clone();
     formats.dedup();
     if formats.len() > 1 && args.output_dir.is_none() {
-        return Err(Failure::bad_input("several --format values need --output-dir DIR"));
+        return Err(Failure::bad_input(
+            "several --format values need --output-dir DIR",
+        ));
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let (inventory, config, source, inventory_path) = if args.demo {
@@ -222,7 +232,12 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     } else if let Some(path) = &args.inventory {
         let config = load_config(args.config.as_deref())?;
         let inventory = Inventory::load(path).map_err(Failure::bad_input)?;
-        (inventory, config, "inventory", Some(path.display().to_string()))
+        (
+            inventory,
+            config,
+            "inventory",
+            Some(path.display().to_string()),
+        )
     } else {
         let config = load_config(args.config.as_deref())?;
         let inventory = collect_live(&config, &args.live)?;
@@ -243,11 +258,18 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     let report = run_scan(&inventory, &config, &rules, &options);
     let mut rendered = Vec::new();
     for format in &formats {
-        rendered.push((*format, report::render(*format, &report, &rules).map_err(Failure::bad_input)?));
+        rendered.push((
+            *format,
+            report::render(*format, &report, &rules).map_err(Failure::bad_input)?,
+        ));
     }
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure::bad_input(format!("{}: cannot create output directory: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure::bad_input(format!(
+                "{}: cannot create output directory: {e}",
+                dir.display()
+            ))
+        })?;
         for (format, text) in &rendered {
             write_atomically(&dir.join(format.file_name()), text)?;
         }
@@ -257,7 +279,11 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(rendered[0].1.as_bytes());
     }
-    Ok(if report.gate.passed { GATE_PASSED } else { GATE_FAILED })
+    Ok(if report.gate.passed {
+        GATE_PASSED
+    } else {
+        GATE_FAILED
+    })
 }
 
 /// The time written into reports: now, or `SOURCE_DATE_EPOCH` (seconds since the
@@ -278,8 +304,13 @@ fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
 /// Writes to a temporary file beside `path`, then renames: a reader never sees a
 /// half-written report that looks complete.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let fail = |e: &dyn std::fmt::Display| Failure::bad_input(format!("{}: cannot write: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: &dyn std::fmt::Display| {
+        Failure::bad_input(format!("{}: cannot write: {e}", path.display()))
+    };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
     // A temporary file is private (0600); a report is an ordinary file.
@@ -368,14 +399,20 @@ pub fn explain_text(rule: &crate::rules::Rule) -> String {
         out.push_str(&format!("  scope:     {}\n", scope.trim()));
     }
     out.push_str(&format!("  condition: {}\n", s.condition.trim()));
-    out.push_str(&format!("\nIAM permissions\n  {}\n\nMore: {}\n", s.permissions.join(", "), s.help_uri));
+    out.push_str(&format!(
+        "\nIAM permissions\n  {}\n\nMore: {}\n",
+        s.permissions.join(", "),
+        s.help_uri
+    ));
     out
 }
 
 fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
     let rules = load_rules(extra, &Config::default_config())?;
     let rule = rules.get(id).ok_or_else(|| {
-        Failure::bad_input(format!("unknown rule id {id:?} (regionready rules list shows them all)"))
+        Failure::bad_input(format!(
+            "unknown rule id {id:?} (regionready rules list shows them all)"
+        ))
     })?;
     print!("{}", explain_text(rule));
     Ok(GATE_PASSED)
@@ -383,7 +420,10 @@ fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
 
 fn init(args: InitArgs) -> Result<u8, Failure> {
     if args.output.exists() && !args.force {
-        return Err(Failure::bad_input(format!("{}: already exists (use --force to overwrite)", args.output.display())));
+        return Err(Failure::bad_input(format!(
+            "{}: already exists (use --force to overwrite)",
+            args.output.display()
+        )));
     }
     write_atomically(&args.output, DEFAULT_CONFIG)?;
     eprintln!("wrote {}", args.output.display());

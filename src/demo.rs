@@ -9,7 +9,8 @@ pub const DEMO_INVENTORY: &str = include_str!("../fixtures/demo/inventory.json")
 pub const DEMO_CONFIG: &str = include_str!("../fixtures/demo/regionready.toml");
 
 pub fn inventory() -> Inventory {
-    Inventory::from_json(DEMO_INVENTORY.as_bytes(), "<demo>/inventory.json").expect("the demo inventory is valid")
+    Inventory::from_json(DEMO_INVENTORY.as_bytes(), "<demo>/inventory.json")
+        .expect("the demo inventory is valid")
 }
 
 pub fn config() -> Config {

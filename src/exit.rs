@@ -25,11 +25,17 @@ pub struct Failure {
 
 impl Failure {
     pub fn bad_input(message: impl std::fmt::Display) -> Failure {
-        Failure { code: BAD_INPUT, message: message.to_string() }
+        Failure {
+            code: BAD_INPUT,
+            message: message.to_string(),
+        }
     }
 
     pub fn collection(message: impl std::fmt::Display) -> Failure {
-        Failure { code: COLLECTION_FAILED, message: message.to_string() }
+        Failure {
+            code: COLLECTION_FAILED,
+            message: message.to_string(),
+        }
     }
 
     pub fn exit_code(&self) -> ExitCode {

@@ -9,22 +9,45 @@ use crate::score::Scores;
 /// ones when a baseline marked them), or when the overall score is below `min_score`.
 /// A scan with no score at all (nothing assessed) fails a `min_score` gate: what could
 /// not be seen is never a pass.
-pub fn evaluate_gate(findings: &[Finding], scores: &Scores, fail_on: Severity, min_score: Option<f64>) -> GateResult {
+pub fn evaluate_gate(
+    findings: &[Finding],
+    scores: &Scores,
+    fail_on: Severity,
+    min_score: Option<f64>,
+) -> GateResult {
     let mut reasons = Vec::new();
     let gating: Vec<&Finding> = findings
         .iter()
-        .filter(|f| f.status == Status::Fail && !f.waived && f.severity >= fail_on && f.new != Some(false))
+        .filter(|f| {
+            f.status == Status::Fail && !f.waived && f.severity >= fail_on && f.new != Some(false)
+        })
         .collect();
     if !gating.is_empty() {
-        let baseline = if findings.iter().any(|f| f.new.is_some()) { "new " } else { "" };
-        reasons.push(format!("{} {baseline}finding(s) at or above {fail_on}", gating.len()));
+        let baseline = if findings.iter().any(|f| f.new.is_some()) {
+            "new "
+        } else {
+            ""
+        };
+        reasons.push(format!(
+            "{} {baseline}finding(s) at or above {fail_on}",
+            gating.len()
+        ));
     }
     if let Some(min) = min_score {
         match scores.overall {
-            Some(score) if score < min => reasons.push(format!("overall score {score} is below --min-score {min}")),
-            None => reasons.push(format!("no score could be computed (nothing assessed); --min-score {min} needs one")),
+            Some(score) if score < min => {
+                reasons.push(format!("overall score {score} is below --min-score {min}"))
+            }
+            None => reasons.push(format!(
+                "no score could be computed (nothing assessed); --min-score {min} needs one"
+            )),
             _ => {}
         }
     }
-    GateResult { passed: reasons.is_empty(), fail_on, min_score, reasons }
+    GateResult {
+        passed: reasons.is_empty(),
+        fail_on,
+        min_score,
+        reasons,
+    }
 }

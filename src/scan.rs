@@ -8,7 +8,9 @@ use crate::evaluation::{Finding, Status};
 use crate::exit::Failure;
 use crate::gate::evaluate_gate;
 use crate::inventory::Inventory;
-use crate::report::{BaselineDiff, FixedFinding, ScanReport, ScanScope, Summary, ToolInfo, REPORT_SCHEMA_VERSION};
+use crate::report::{
+    BaselineDiff, FixedFinding, ScanReport, ScanScope, Summary, ToolInfo, REPORT_SCHEMA_VERSION,
+};
 use crate::rules::{RuleSet, Severity};
 use crate::score;
 use chrono::NaiveDate;
@@ -41,36 +43,63 @@ impl Baseline {
     /// Reads a previous JSON report. A missing or malformed file is bad input.
     pub fn load(path: &Path) -> Result<Baseline, Failure> {
         let file = path.display().to_string();
-        let text = std::fs::read(path).map_err(|e| Failure::bad_input(format!("{file}: cannot read baseline: {e}")))?;
+        let text = std::fs::read(path)
+            .map_err(|e| Failure::bad_input(format!("{file}: cannot read baseline: {e}")))?;
         let report: ScanReport = serde_json::from_slice(&text).map_err(|e| {
-            Failure::bad_input(format!("{file}:{}:{}: not a regionready JSON report: {}", e.line(), e.column(), strip(&e)))
+            Failure::bad_input(format!(
+                "{file}:{}:{}: not a regionready JSON report: {}",
+                e.line(),
+                e.column(),
+                strip(&e)
+            ))
         })?;
-        let failing = report.findings.into_iter().filter(|f| f.status == Status::Fail).collect();
+        let failing = report
+            .findings
+            .into_iter()
+            .filter(|f| f.status == Status::Fail)
+            .collect();
         Ok(Baseline { file, failing })
     }
 }
 
 fn strip(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    s.rfind(" at line ").map_or(s.clone(), |i| s[..i].to_string())
+    s.rfind(" at line ")
+        .map_or(s.clone(), |i| s[..i].to_string())
 }
 
 /// Evaluates and reports.
-pub fn run_scan(inventory: &Inventory, config: &Config, rules: &RuleSet, options: &ScanOptions) -> ScanReport {
+pub fn run_scan(
+    inventory: &Inventory,
+    config: &Config,
+    rules: &RuleSet,
+    options: &ScanOptions,
+) -> ScanReport {
     let mut evaluation = evaluate(
         inventory,
         config,
         rules,
-        &EvaluateOptions { today: options.today, include_passes: options.include_passes },
+        &EvaluateOptions {
+            today: options.today,
+            include_passes: options.include_passes,
+        },
     );
     let scores = score::compute(&evaluation);
     let baseline = options.baseline.as_ref().map(|b| {
         let before: HashSet<String> = b.failing.iter().map(Finding::identity).collect();
-        let now: HashSet<String> =
-            evaluation.findings.iter().filter(|f| f.status == Status::Fail).map(Finding::identity).collect();
+        let now: HashSet<String> = evaluation
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail)
+            .map(Finding::identity)
+            .collect();
         let mut new = 0;
         let mut unchanged = 0;
-        for f in evaluation.findings.iter_mut().filter(|f| f.status == Status::Fail) {
+        for f in evaluation
+            .findings
+            .iter_mut()
+            .filter(|f| f.status == Status::Fail)
+        {
             let is_new = !before.contains(&f.identity());
             f.new = Some(is_new);
             if is_new {
@@ -90,12 +119,31 @@ pub fn run_scan(inventory: &Inventory, config: &Config, rules: &RuleSet, options
                 region: f.region.to_string(),
             })
             .collect();
-        BaselineDiff { file: b.file.clone(), new, unchanged, fixed }
+        BaselineDiff {
+            file: b.file.clone(),
+            new,
+            unchanged,
+            fixed,
+        }
     });
-    let gate = evaluate_gate(&evaluation.findings, &scores, options.fail_on, options.min_score);
-    let passed: u64 = evaluation.accounts.iter().flat_map(|a| a.tallies.iter()).map(|(_, t)| t.pass).sum();
+    let gate = evaluate_gate(
+        &evaluation.findings,
+        &scores,
+        options.fail_on,
+        options.min_score,
+    );
+    let passed: u64 = evaluation
+        .accounts
+        .iter()
+        .flat_map(|a| a.tallies.iter())
+        .map(|(_, t)| t.pass)
+        .sum();
     let summary = Summary::of(&evaluation.findings, passed, evaluation.gaps.len());
-    let mut pairs: Vec<String> = scores.region_pairs.iter().map(|p| p.region_pair.clone()).collect();
+    let mut pairs: Vec<String> = scores
+        .region_pairs
+        .iter()
+        .map(|p| p.region_pair.clone())
+        .collect();
     if pairs.is_empty() {
         pairs = config.pairs.iter().map(|p| p.id()).collect();
     }
@@ -112,7 +160,11 @@ pub fn run_scan(inventory: &Inventory, config: &Config, rules: &RuleSet, options
             accounts: evaluation.accounts.len(),
             resources: evaluation.resources_evaluated,
             rules: evaluation.rules_run,
-            outside_pair_sources: inventory.source.as_ref().map(|s| s.outside_pair_sources.clone()).unwrap_or_default(),
+            outside_pair_sources: inventory
+                .source
+                .as_ref()
+                .map(|s| s.outside_pair_sources.clone())
+                .unwrap_or_default(),
             as_of: options.today.format("%Y-%m-%d").to_string(),
         },
         summary,

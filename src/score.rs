@@ -42,14 +42,22 @@ impl Score {
         } else if denominator == 0.0 {
             // Only info-weighted checks: nothing can lower the score, but unknowns
             // still forbid a perfect claim.
-            Some(if t.unknown == 0 && t.fail == 0 { 100.0 } else { 0.0 })
+            Some(if t.unknown == 0 && t.fail == 0 {
+                100.0
+            } else {
+                0.0
+            })
         } else {
             Some(round1(100.0 * t.pass_weight / denominator))
         };
         Score {
             grade: score.map(grade),
             score,
-            coverage: if checks == 0 { 0.0 } else { round3((t.pass + t.fail) as f64 / checks as f64) },
+            coverage: if checks == 0 {
+                0.0
+            } else {
+                round3((t.pass + t.fail) as f64 / checks as f64)
+            },
             passed: t.pass,
             failed: t.fail,
             unknown: t.unknown,
@@ -147,7 +155,10 @@ pub fn compute(evaluation: &Evaluation) -> Scores {
         for (category, tally) in &account.tallies {
             account_tally.merge(tally);
             by_category.entry(*category).or_default().merge(tally);
-            categories.push(CategoryScore { category: *category, score: Score::from_tally(tally) });
+            categories.push(CategoryScore {
+                category: *category,
+                score: Score::from_tally(tally),
+            });
         }
         overall.merge(&account_tally);
         let pair = by_pair.entry(account.region_pair.clone()).or_default();
@@ -168,7 +179,10 @@ pub fn compute(evaluation: &Evaluation) -> Scores {
             .findings
             .iter()
             .filter(|f| {
-                f.status == Status::Fail && !f.waived && f.severity >= Severity::High && &*f.region_pair == pair
+                f.status == Status::Fail
+                    && !f.waived
+                    && f.severity >= Severity::High
+                    && &*f.region_pair == pair
             })
             .count()
     };
@@ -177,7 +191,12 @@ pub fn compute(evaluation: &Evaluation) -> Scores {
         .map(|(region_pair, (tally, count))| {
             let score = Score::from_tally(&tally);
             let verdict = verdict(&score, blocking(&region_pair));
-            PairScore { region_pair, accounts: count, score, verdict }
+            PairScore {
+                region_pair,
+                accounts: count,
+                score,
+                verdict,
+            }
         })
         .collect();
     let overall_score = Score::from_tally(&overall);
@@ -188,10 +207,16 @@ pub fn compute(evaluation: &Evaluation) -> Scores {
         accounts,
         categories: Category::ALL
             .iter()
-            .map(|c| CategoryScore { category: *c, score: Score::from_tally(&by_category.get(c).cloned().unwrap_or_default()) })
+            .map(|c| CategoryScore {
+                category: *c,
+                score: Score::from_tally(&by_category.get(c).cloned().unwrap_or_default()),
+            })
             .collect(),
         region_pairs,
-        weights: Severity::ALL.iter().map(|s| (s.as_str().to_string(), s.weight())).collect(),
+        weights: Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.weight()))
+            .collect(),
     }
 }
 
@@ -209,7 +234,10 @@ mod tests {
 
     #[test]
     fn weights_failures_by_severity() {
-        let t = tally(&[(Status::Pass, Severity::High), (Status::Fail, Severity::Critical)]);
+        let t = tally(&[
+            (Status::Pass, Severity::High),
+            (Status::Fail, Severity::Critical),
+        ]);
         let s = Score::from_tally(&t);
         assert_eq!(s.score, Some(33.3));
         assert_eq!(s.grade.as_deref(), Some("F"));
@@ -218,7 +246,10 @@ mod tests {
 
     #[test]
     fn unknown_never_raises_a_score() {
-        let known = tally(&[(Status::Pass, Severity::High), (Status::Fail, Severity::High)]);
+        let known = tally(&[
+            (Status::Pass, Severity::High),
+            (Status::Fail, Severity::High),
+        ]);
         let mut with_unknown = known.clone();
         with_unknown.add(Status::Unknown, Severity::High, false);
         let a = Score::from_tally(&known);

@@ -19,7 +19,13 @@ pub fn located(path: &str, text: &str, offset: usize, message: impl std::fmt::Di
 /// multi-line source excerpt it normally prints.
 pub fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> String {
     let offset = error.span().map_or(0, |s| s.start);
-    let message = error.message().lines().next().unwrap_or("invalid TOML").trim().to_string();
+    let message = error
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("invalid TOML")
+        .trim()
+        .to_string();
     located(path, text, offset, message)
 }
 

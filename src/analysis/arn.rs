@@ -45,9 +45,15 @@ mod tests {
     #[test]
     fn parses_regional_and_global_arns() {
         let a = Arn::parse("arn:aws:kms:us-east-1:111122223333:key/mrk-1").unwrap();
-        assert_eq!((a.service, a.region, a.account, a.resource), ("kms", "us-east-1", "111122223333", "key/mrk-1"));
+        assert_eq!(
+            (a.service, a.region, a.account, a.resource),
+            ("kms", "us-east-1", "111122223333", "key/mrk-1")
+        );
         assert_eq!(region_of("arn:aws:rds::111122223333:global-cluster:g1"), "");
-        assert_eq!(region_of("arn:aws:lambda:eu-west-1:1:function:f:live"), "eu-west-1");
+        assert_eq!(
+            region_of("arn:aws:lambda:eu-west-1:1:function:f:live"),
+            "eu-west-1"
+        );
         assert_eq!(region_of("not-an-arn"), "");
     }
 }

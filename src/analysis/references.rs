@@ -24,10 +24,13 @@ pub struct Reference {
     pub replication: bool,
 }
 
-static ARN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:+=@,*$-]+").expect("valid regex"));
-static HOST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?").expect("valid regex"));
+static ARN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:+=@,*$-]+")
+        .expect("valid regex")
+});
+static HOST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?").expect("valid regex")
+});
 
 fn is_replication_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
@@ -114,8 +117,18 @@ mod tests {
             "ReplicationConfiguration": {"rules": [{"destination": "arn:aws:s3:eu-west-1:111122223333:accesspoint/x"}]}
         });
         let refs = references(&config);
-        let live: Vec<_> = refs.iter().filter(|r| !r.replication).map(|r| (r.region.as_str(), r.path.as_str())).collect();
-        assert_eq!(live, vec![("us-east-1", "environment.variables.QUEUE_URL"), ("us-east-1", "environment.variables.SECRET")]);
+        let live: Vec<_> = refs
+            .iter()
+            .filter(|r| !r.replication)
+            .map(|r| (r.region.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            live,
+            vec![
+                ("us-east-1", "environment.variables.QUEUE_URL"),
+                ("us-east-1", "environment.variables.SECRET")
+            ]
+        );
         assert_eq!(refs.iter().filter(|r| r.replication).count(), 1);
     }
 }

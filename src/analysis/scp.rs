@@ -27,7 +27,10 @@ pub struct RegionGuardrail {
 impl RegionGuardrail {
     /// Evaluates the policies in force for one account.
     pub fn of(policies: &[&OrgPolicy]) -> RegionGuardrail {
-        let mut out = RegionGuardrail { policies: policies.iter().map(|p| p.name.clone()).collect(), ..Default::default() };
+        let mut out = RegionGuardrail {
+            policies: policies.iter().map(|p| p.name.clone()).collect(),
+            ..Default::default()
+        };
         for policy in policies {
             let before = out.denied.len();
             let mut mentions_region = false;
@@ -73,7 +76,10 @@ fn statements(content: &Value) -> Vec<&Value> {
 fn as_strings(value: &Value) -> Vec<String> {
     match value {
         Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -86,21 +92,40 @@ fn denied_regions(statement: &Value) -> Option<BTreeSet<String>> {
     let conditions = statement.get("Condition")?.as_object()?;
     let mut result: Option<BTreeSet<String>> = None;
     for (operator, clause) in conditions {
-        let Some(values) = clause
-            .as_object()
-            .and_then(|c| c.iter().find(|(k, _)| k.eq_ignore_ascii_case("aws:RequestedRegion")).map(|(_, v)| as_strings(v)))
-        else {
+        let Some(values) = clause.as_object().and_then(|c| {
+            c.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("aws:RequestedRegion"))
+                .map(|(_, v)| as_strings(v))
+        }) else {
             continue;
         };
-        let op = operator.trim_start_matches("ForAnyValue:").trim_start_matches("ForAllValues:").to_ascii_lowercase();
-        let matches = |region: &str| values.iter().any(|v| value_matches(v, region, op.contains("like")));
+        let op = operator
+            .trim_start_matches("ForAnyValue:")
+            .trim_start_matches("ForAllValues:")
+            .to_ascii_lowercase();
+        let matches = |region: &str| {
+            values
+                .iter()
+                .any(|v| value_matches(v, region, op.contains("like")))
+        };
         let denied: BTreeSet<String> = match op.as_str() {
-            "stringnotequals" | "stringnotequalsignorecase" | "stringnotlike" => {
-                KNOWN_REGIONS.iter().filter(|r| !matches(r)).map(|r| r.to_string()).collect()
-            }
+            "stringnotequals" | "stringnotequalsignorecase" | "stringnotlike" => KNOWN_REGIONS
+                .iter()
+                .filter(|r| !matches(r))
+                .map(|r| r.to_string())
+                .collect(),
             "stringequals" | "stringequalsignorecase" | "stringlike" => {
-                let mut listed: BTreeSet<String> = KNOWN_REGIONS.iter().filter(|r| matches(r)).map(|r| r.to_string()).collect();
-                listed.extend(values.iter().filter(|v| !v.contains('*') && !v.contains('?')).cloned());
+                let mut listed: BTreeSet<String> = KNOWN_REGIONS
+                    .iter()
+                    .filter(|r| matches(r))
+                    .map(|r| r.to_string())
+                    .collect();
+                listed.extend(
+                    values
+                        .iter()
+                        .filter(|v| !v.contains('*') && !v.contains('?'))
+                        .cloned(),
+                );
                 listed
             }
             _ => continue,
@@ -116,7 +141,9 @@ fn denied_regions(statement: &Value) -> Option<BTreeSet<String>> {
 
 fn value_matches(pattern: &str, region: &str, like: bool) -> bool {
     if like && (pattern.contains('*') || pattern.contains('?')) {
-        Glob::new(pattern).map(|g| g.compile_matcher().is_match(region)).unwrap_or(false)
+        Glob::new(pattern)
+            .map(|g| g.compile_matcher().is_match(region))
+            .unwrap_or(false)
     } else {
         pattern.eq_ignore_ascii_case(region)
     }
@@ -128,13 +155,20 @@ mod tests {
     use serde_json::json;
 
     fn policy(content: Value) -> OrgPolicy {
-        OrgPolicy { id: "p-1".into(), name: "region-guardrail".into(), content, ..Default::default() }
+        OrgPolicy {
+            id: "p-1".into(),
+            name: "region-guardrail".into(),
+            content,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn allow_list_denies_everything_else() {
-        let p = policy(json!({"Statement": [{"Effect": "Deny", "NotAction": ["iam:*"], "Resource": "*",
-            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}}]}));
+        let p = policy(
+            json!({"Statement": [{"Effect": "Deny", "NotAction": ["iam:*"], "Resource": "*",
+            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}}]}),
+        );
         let g = RegionGuardrail::of(&[&p]);
         let sanctioned = vec!["us-east-1".to_string(), "eu-west-1".to_string()];
         assert!(g.denies_all_except(&sanctioned));
@@ -144,8 +178,10 @@ mod tests {
 
     #[test]
     fn deny_list_can_hit_a_pair_region() {
-        let p = policy(json!({"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*",
-            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}}));
+        let p = policy(
+            json!({"Statement": {"Effect": "Deny", "Action": "*", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}}),
+        );
         let g = RegionGuardrail::of(&[&p]);
         assert!(g.denied.contains("eu-west-1"));
         assert!(!g.denies_all_except(&["us-east-1".to_string()]));

@@ -25,6 +25,9 @@ pub enum CollectError {
     Unavailable,
 }
 
-pub async fn collect(_config: &Config, _options: &CollectOptions) -> Result<Inventory, CollectError> {
+pub async fn collect(
+    _config: &Config,
+    _options: &CollectOptions,
+) -> Result<Inventory, CollectError> {
     Err(CollectError::Unavailable)
 }

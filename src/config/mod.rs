@@ -148,11 +148,18 @@ impl Config {
     }
 
     /// The pair an account runs on: the first matching override, else the default pair.
-    pub fn pair_for(&self, account_id: &str, ou_path: &[String], tags: Option<&BTreeMap<String, String>>) -> &RegionPair {
+    pub fn pair_for(
+        &self,
+        account_id: &str,
+        ou_path: &[String],
+        tags: Option<&BTreeMap<String, String>>,
+    ) -> &RegionPair {
         let matches = |selector: &AccountSelector| match selector {
             AccountSelector::Account(id) => id == account_id,
             AccountSelector::OrganizationalUnit(name) => ou_path.iter().any(|ou| ou == name),
-            AccountSelector::Tag(key, value) => tags.and_then(|t| t.get(key)).is_some_and(|v| v == value),
+            AccountSelector::Tag(key, value) => {
+                tags.and_then(|t| t.get(key)).is_some_and(|v| v == value)
+            }
         };
         // Account overrides win over tag overrides, which win over OU overrides.
         for rank in 0..3 {

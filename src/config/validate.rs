@@ -2,7 +2,8 @@
 
 use super::raw::{RawConfig, RawOverride};
 use super::{
-    AccountSelector, Config, OrganizationSettings, PairOverride, RegionPair, Residency, RuleSettings, Waiver,
+    AccountSelector, Config, OrganizationSettings, PairOverride, RegionPair, Residency,
+    RuleSettings, Waiver,
 };
 use crate::rules::Severity;
 use crate::span::{line_col, located, toml_error};
@@ -18,7 +19,9 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn one(message: String) -> Self {
-        ConfigError { errors: vec![message] }
+        ConfigError {
+            errors: vec![message],
+        }
     }
 }
 
@@ -39,7 +42,8 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn error_at(&mut self, offset: usize, message: impl std::fmt::Display) {
-        self.errors.push(located(self.origin, self.text, offset, message));
+        self.errors
+            .push(located(self.origin, self.text, offset, message));
     }
 
     fn line(&self, offset: usize) -> usize {
@@ -48,7 +52,10 @@ impl Checker<'_> {
 
     fn region(&mut self, region: &Spanned<String>) -> String {
         if !is_region_code(region.get_ref()) {
-            self.error_at(region.span().start, format!("{:?} is not an AWS region code", region.get_ref()));
+            self.error_at(
+                region.span().start,
+                format!("{:?} is not an AWS region code", region.get_ref()),
+            );
         }
         region.get_ref().clone()
     }
@@ -58,11 +65,20 @@ impl Checker<'_> {
         match regions.as_slice() {
             [a, b] if a != b => Some(RegionPair(a.clone(), b.clone())),
             [a, b] if a == b => {
-                self.error_at(pair.span().start, format!("a region pair needs two different regions, got {a:?} twice"));
+                self.error_at(
+                    pair.span().start,
+                    format!("a region pair needs two different regions, got {a:?} twice"),
+                );
                 None
             }
             _ => {
-                self.error_at(pair.span().start, format!("a region pair has exactly two regions, got {}", regions.len()));
+                self.error_at(
+                    pair.span().start,
+                    format!(
+                        "a region pair has exactly two regions, got {}",
+                        regions.len()
+                    ),
+                );
                 None
             }
         }
@@ -70,7 +86,10 @@ impl Checker<'_> {
 
     fn account_id(&mut self, id: &Spanned<String>) -> String {
         if id.get_ref().len() != 12 || !id.get_ref().bytes().all(|b| b.is_ascii_digit()) {
-            self.error_at(id.span().start, format!("{:?} is not a 12-digit AWS account id", id.get_ref()));
+            self.error_at(
+                id.span().start,
+                format!("{:?} is not a 12-digit AWS account id", id.get_ref()),
+            );
         }
         id.get_ref().clone()
     }
@@ -81,13 +100,21 @@ pub fn is_region_code(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() >= 3
         && parts[0].len() == 2
-        && parts.iter().take(parts.len() - 1).all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .iter()
+            .take(parts.len() - 1)
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
 pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, ConfigError> {
-    let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::one(toml_error(origin, text, &e)))?;
-    let mut c = Checker { origin, text, errors: Vec::new() };
+    let raw: RawConfig =
+        toml::from_str(text).map_err(|e| ConfigError::one(toml_error(origin, text, &e)))?;
+    let mut c = Checker {
+        origin,
+        text,
+        errors: Vec::new(),
+    };
 
     let regions = raw.regions;
     let pairs: Vec<RegionPair> = match regions.as_ref().and_then(|r| r.pairs.as_ref()) {
@@ -101,13 +128,20 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
     let sanctioned: Vec<String> = match regions.as_ref().and_then(|r| r.sanctioned.as_ref()) {
         Some(list) => list.iter().map(|r| c.region(r)).collect(),
         None => {
-            let mut all: Vec<String> = pairs.iter().flat_map(|p| [p.0.clone(), p.1.clone()]).collect();
+            let mut all: Vec<String> = pairs
+                .iter()
+                .flat_map(|p| [p.0.clone(), p.1.clone()])
+                .collect();
             all.dedup();
             all
         }
     };
     let mut pair_overrides = Vec::new();
-    for o in regions.as_ref().map(|r| r.overrides.as_slice()).unwrap_or_default() {
+    for o in regions
+        .as_ref()
+        .map(|r| r.overrides.as_slice())
+        .unwrap_or_default()
+    {
         if let Some(parsed) = override_of(&mut c, o) {
             pair_overrides.push(parsed);
         }
@@ -124,7 +158,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             if !sanctioned.contains(region) {
                 c.error_at(
                     text_offset_of_sanctioned,
-                    format!("regions.sanctioned must include {region:?}, a region of pair {}", pair.id()),
+                    format!(
+                        "regions.sanctioned must include {region:?}, a region of pair {}",
+                        pair.id()
+                    ),
                 );
             }
         }
@@ -134,7 +171,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         Some(r) => {
             let mut classes = BTreeMap::new();
             for (class, list) in &r.classes {
-                classes.insert(class.clone(), list.iter().map(|region| c.region(region)).collect());
+                classes.insert(
+                    class.clone(),
+                    list.iter().map(|region| c.region(region)).collect(),
+                );
             }
             Residency {
                 tag_key: r.tag_key.unwrap_or_else(|| "data-residency".into()),
@@ -142,12 +182,18 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
                 require_tag: r.require_tag,
             }
         }
-        None => Residency { tag_key: "data-residency".into(), classes: BTreeMap::new(), require_tag: false },
+        None => Residency {
+            tag_key: "data-residency".into(),
+            classes: BTreeMap::new(),
+            require_tag: false,
+        },
     };
 
     let organization = match raw.organization {
         Some(o) => OrganizationSettings {
-            role_name: o.role_name.unwrap_or_else(|| "OrganizationAccountAccessRole".into()),
+            role_name: o
+                .role_name
+                .unwrap_or_else(|| "OrganizationAccountAccessRole".into()),
             external_id: o.external_id,
             include_accounts: o.include_accounts.iter().map(|a| c.account_id(a)).collect(),
             exclude_accounts: o.exclude_accounts.iter().map(|a| c.account_id(a)).collect(),
@@ -163,18 +209,25 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
     let mut rules = RuleSettings::default();
     if let Some(r) = raw.rules {
         for id in &r.disable {
-            rules.mentions.push((id.get_ref().clone(), c.line(id.span().start)));
+            rules
+                .mentions
+                .push((id.get_ref().clone(), c.line(id.span().start)));
             rules.disable.push(id.get_ref().clone());
         }
         for (id, severity) in &r.severity {
-            rules.mentions.push((id.get_ref().clone(), c.line(id.span().start)));
+            rules
+                .mentions
+                .push((id.get_ref().clone(), c.line(id.span().start)));
             match Severity::parse(severity.get_ref()) {
                 Some(s) => {
                     rules.severity.insert(id.get_ref().clone(), s);
                 }
                 None => c.error_at(
                     severity.span().start,
-                    format!("unknown severity {:?} (critical, high, medium, low, info)", severity.get_ref()),
+                    format!(
+                        "unknown severity {:?} (critical, high, medium, low, info)",
+                        severity.get_ref()
+                    ),
                 ),
             }
         }
@@ -193,7 +246,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             match NaiveDate::parse_from_str(&as_text, "%Y-%m-%d") {
                 Ok(date) => Some(date),
                 Err(_) => {
-                    c.error_at(e.span().start, format!("waiver expires must be a date YYYY-MM-DD, got {as_text}"));
+                    c.error_at(
+                        e.span().start,
+                        format!("waiver expires must be a date YYYY-MM-DD, got {as_text}"),
+                    );
                     None
                 }
             }
@@ -201,10 +257,16 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         if raw_waiver.reason.get_ref().trim().is_empty() {
             c.error_at(raw_waiver.reason.span().start, "a waiver needs a reason");
         }
-        let matcher = match globset::GlobBuilder::new(raw_waiver.resource.get_ref()).literal_separator(false).build() {
+        let matcher = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
+            .literal_separator(false)
+            .build()
+        {
             Ok(glob) => glob.compile_matcher(),
             Err(e) => {
-                c.error_at(raw_waiver.resource.span().start, format!("invalid resource glob: {e}"));
+                c.error_at(
+                    raw_waiver.resource.span().start,
+                    format!("invalid resource glob: {e}"),
+                );
                 continue;
             }
         };
@@ -242,17 +304,27 @@ fn override_of(c: &mut Checker, o: &Spanned<RawOverride>) -> Option<PairOverride
         (None, None, Some(tag)) => match tag.split_once('=') {
             Some((k, v)) => AccountSelector::Tag(k.to_string(), v.to_string()),
             None => {
-                c.error_at(o.span().start, format!("override tag must be key=value, got {tag:?}"));
+                c.error_at(
+                    o.span().start,
+                    format!("override tag must be key=value, got {tag:?}"),
+                );
                 return None;
             }
         },
         _ => {
-            c.error_at(o.span().start, "a pair override names exactly one of account, ou, tag");
+            c.error_at(
+                o.span().start,
+                "a pair override names exactly one of account, ou, tag",
+            );
             return None;
         }
     };
     let pair = c.pair(&raw.pair)?;
-    Some(PairOverride { selector, pair, line })
+    Some(PairOverride {
+        selector,
+        pair,
+        line,
+    })
 }
 
 /// Checks that rule ids named in the config (disable, severity, waivers) exist.
@@ -266,7 +338,10 @@ pub fn validate_rule_references(config: &Config, known: &[&str]) -> Result<(), C
     }
     for w in &config.waivers {
         if !known.contains(&w.rule.as_str()) {
-            errors.push(format!("{}:{}: waiver names unknown rule id {:?}", config.origin, w.line, w.rule));
+            errors.push(format!(
+                "{}:{}: waiver names unknown rule id {:?}",
+                config.origin, w.line, w.rule
+            ));
         }
     }
     if errors.is_empty() {

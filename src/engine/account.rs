@@ -30,7 +30,8 @@ impl AccountContext {
         let ou_path = org.map(|o| o.ou_path(account_id)).unwrap_or_default();
         let tags = member.and_then(|a| a.tags.as_ref());
         let pair = config.pair_for(account_id, &ou_path, tags).clone();
-        let is_management = org.and_then(|o| o.management_account_id.as_deref()) == Some(account_id);
+        let is_management =
+            org.and_then(|o| o.management_account_id.as_deref()) == Some(account_id);
         let arn = format!("arn:aws:iam::{account_id}:root");
 
         let mut b = MapBuilder::with_capacity(10);
@@ -45,23 +46,39 @@ impl AccountContext {
         // SCPs are only known when the organization and its policies were read.
         if let Some(policies) = org.and_then(|o| o.effective_policies(account_id)) {
             let guardrail = RegionGuardrail::of(&policies);
-            let denied_pair: Vec<String> =
-                [&pair.0, &pair.1].into_iter().filter(|r| guardrail.denied.contains(*r)).cloned().collect();
+            let denied_pair: Vec<String> = [&pair.0, &pair.1]
+                .into_iter()
+                .filter(|r| guardrail.denied.contains(*r))
+                .cloned()
+                .collect();
             let mut scp = MapBuilder::with_capacity(6);
             scp.set("policies", values::strings(&guardrail.policies))
-                .set("guardrail_policies", values::strings(&guardrail.guardrail_policies))
+                .set(
+                    "guardrail_policies",
+                    values::strings(&guardrail.guardrail_policies),
+                )
                 .set("denied_regions", values::strings(&guardrail.denied))
-                .bool("denies_unsanctioned", guardrail.denies_all_except(&config.sanctioned))
-                .set("open_unsanctioned", values::strings(&guardrail.open_unsanctioned(&config.sanctioned)))
+                .bool(
+                    "denies_unsanctioned",
+                    guardrail.denies_all_except(&config.sanctioned),
+                )
+                .set(
+                    "open_unsanctioned",
+                    values::strings(&guardrail.open_unsanctioned(&config.sanctioned)),
+                )
                 .set("denied_pair_regions", values::strings(&denied_pair));
             b.set("scp", scp.build());
         }
 
-        let account_wide_gap = inventory
-            .gaps
+        let account_wide_gap = inventory.gaps.iter().find(|g| {
+            g.account_id == account_id
+                && g.region.is_none()
+                && (g.service == "*" || g.service == "sts")
+        });
+        let has_inventory = inventory
+            .accounts
             .iter()
-            .find(|g| g.account_id == account_id && g.region.is_none() && (g.service == "*" || g.service == "sts"));
-        let has_inventory = inventory.accounts.iter().any(|a| a.account_id == account_id);
+            .any(|a| a.account_id == account_id);
         let not_assessed_reason = match (account_wide_gap, has_inventory) {
             (Some(g), _) => Some(format!("{}: {}", g.error_code, g.message)),
             (None, false) => Some("no inventory was collected for this account".to_string()),
@@ -89,12 +106,22 @@ impl AccountContext {
             .residency
             .classes
             .iter()
-            .map(|(class, regions)| (Key::String(Arc::new(class.clone())), values::strings(regions)))
+            .map(|(class, regions)| {
+                (
+                    Key::String(Arc::new(class.clone())),
+                    values::strings(regions),
+                )
+            })
             .collect();
         let mut residency = MapBuilder::with_capacity(3);
         residency
             .str("tag_key", &config.residency.tag_key)
-            .set("classes", Value::Map(Map { map: Arc::new(classes) }))
+            .set(
+                "classes",
+                Value::Map(Map {
+                    map: Arc::new(classes),
+                }),
+            )
             .bool("require_tag", config.residency.require_tag);
         scope.add_variable_from_value("residency", residency.build());
     }

@@ -18,7 +18,10 @@ pub fn check_expression(kind: ResourceKind, program: &cel::Program) -> Vec<Strin
 fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mut Vec<String>) {
     match &e.expr {
         Expr::Ident(name) => {
-            if !VARIABLES.contains(&name.as_str()) && !bound.contains(name) && !name.starts_with('@') {
+            if !VARIABLES.contains(&name.as_str())
+                && !bound.contains(name)
+                && !name.starts_with('@')
+            {
                 problems.push(format!("unknown variable `{name}`"));
             }
         }
@@ -91,4 +94,41 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
         }
         Expr::Literal(_) | Expr::Unspecified => {}
     }
+}
+
+/// Whether an expression reads `resource.<field>` anywhere.
+pub fn reads_field(program: &cel::Program, field: &str) -> bool {
+    fn walk(e: &IdedExpr, field: &str) -> bool {
+        match &e.expr {
+            Expr::Select(s) => {
+                (s.field == field
+                    && matches!(&s.operand.expr, Expr::Ident(base) if base == "resource"))
+                    || walk(&s.operand, field)
+            }
+            Expr::Call(c) => {
+                c.target.as_deref().is_some_and(|t| walk(t, field))
+                    || c.args.iter().any(|a| walk(a, field))
+            }
+            Expr::Comprehension(c) => [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ]
+            .iter()
+            .any(|x| walk(x, field)),
+            Expr::List(l) => l.elements.iter().any(|x| walk(x, field)),
+            Expr::Map(m) => m.entries.iter().any(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => walk(&me.key, field) || walk(&me.value, field),
+                EntryExpr::StructField(f) => walk(&f.value, field),
+            }),
+            Expr::Struct(st) => st.entries.iter().any(|en| match &en.expr {
+                EntryExpr::StructField(f) => walk(&f.value, field),
+                EntryExpr::MapEntry(me) => walk(&me.value, field),
+            }),
+            _ => false,
+        }
+    }
+    walk(program.expression(), field)
 }

@@ -30,11 +30,23 @@ pub const KMS_KEY_FIELDS: &[&str] = &[
     "aliases",
 ];
 
-pub const SECRET_FIELDS: &[&str] =
-    &["kms_key_id", "primary_region", "is_replica", "replicas", "owning_service", "service_owned"];
+pub const SECRET_FIELDS: &[&str] = &[
+    "kms_key_id",
+    "primary_region",
+    "is_replica",
+    "replicas",
+    "owning_service",
+    "service_owned",
+];
 
-pub const DYNAMODB_TABLE_FIELDS: &[&str] =
-    &["status", "replicas", "global_table_version", "pitr_enabled", "sse_kms_key_arn", "stream_enabled"];
+pub const DYNAMODB_TABLE_FIELDS: &[&str] = &[
+    "status",
+    "replicas",
+    "global_table_version",
+    "pitr_enabled",
+    "sse_kms_key_arn",
+    "stream_enabled",
+];
 
 pub const RDS_CLUSTER_FIELDS: &[&str] = &[
     "identifier",
@@ -47,21 +59,56 @@ pub const RDS_CLUSTER_FIELDS: &[&str] = &[
     "master_user_secret_arn",
 ];
 
-pub const RDS_GLOBAL_CLUSTER_FIELDS: &[&str] =
-    &["identifier", "engine", "storage_encrypted", "members", "member_regions", "writer_region"];
+pub const RDS_GLOBAL_CLUSTER_FIELDS: &[&str] = &[
+    "identifier",
+    "engine",
+    "storage_encrypted",
+    "members",
+    "member_regions",
+    "writer_region",
+];
 
-pub const DB_INSTANCE_FIELDS: &[&str] =
-    &["identifier", "engine", "cluster_identifier", "read_replica_source", "read_replicas", "storage_encrypted"];
+pub const DB_INSTANCE_FIELDS: &[&str] = &[
+    "identifier",
+    "engine",
+    "cluster_identifier",
+    "read_replica_source",
+    "read_replicas",
+    "storage_encrypted",
+];
 
-pub const CONFIG_RESOURCE_FIELDS: &[&str] =
-    &["resource_type", "configuration", "compute", "references", "cross_region_references", "replication_targets"];
+pub const CONFIG_RESOURCE_FIELDS: &[&str] = &[
+    "resource_type",
+    "configuration",
+    "compute",
+    "references",
+    "cross_region_references",
+    "replication_targets",
+];
 
 /// Fields of `account` (and of `resource` for account rules).
-pub const ACCOUNT_FIELDS: &[&str] =
-    &["id", "arn", "name", "status", "ou_path", "tags", "is_management", "pair", "scp"];
+pub const ACCOUNT_FIELDS: &[&str] = &[
+    "id",
+    "arn",
+    "name",
+    "status",
+    "ou_path",
+    "tags",
+    "is_management",
+    "pair",
+    "scp",
+];
 
 /// Variables in scope for every rule.
-pub const VARIABLES: &[&str] = &["resource", "account", "region", "partner_region", "pair", "sanctioned", "residency"];
+pub const VARIABLES: &[&str] = &[
+    "resource",
+    "account",
+    "region",
+    "partner_region",
+    "pair",
+    "sanctioned",
+    "residency",
+];
 
 /// Functions a rule may call: CEL's standard ones and regionready's lookups.
 pub const FUNCTIONS: &[&str] = &[

@@ -13,27 +13,42 @@ pub fn root_context(index: Arc<Index>) -> Context<'static> {
     let keys = Arc::clone(&index);
     // key(account_id, region, reference): the key view, or null when the reference
     // names no collected key (an AWS-managed key, or a key in an unread region).
-    ctx.add_function("key", move |account: Arc<String>, region: Arc<String>, reference: Arc<String>| -> Result<Value, ExecutionError> {
-        Ok(keys.key_view(&account, &region, &reference))
-    });
+    ctx.add_function(
+        "key",
+        move |account: Arc<String>,
+              region: Arc<String>,
+              reference: Arc<String>|
+              -> Result<Value, ExecutionError> {
+            Ok(keys.key_view(&account, &region, &reference))
+        },
+    );
     // replicated_users(key_arn): ARNs of replicated data stores encrypted with the key.
-    ctx.add_function("replicated_users", move |key_arn: Arc<String>| -> Result<Value, ExecutionError> {
-        Ok(index.replicated_users(&key_arn))
-    });
+    ctx.add_function(
+        "replicated_users",
+        move |key_arn: Arc<String>| -> Result<Value, ExecutionError> {
+            Ok(index.replicated_users(&key_arn))
+        },
+    );
     // region_of(arn): the region of an ARN, "" for global resources.
-    ctx.add_function("region_of", |text: Arc<String>| -> Result<Value, ExecutionError> {
-        Ok(values::string(arn::region_of(&text)))
-    });
+    ctx.add_function(
+        "region_of",
+        |text: Arc<String>| -> Result<Value, ExecutionError> {
+            Ok(values::string(arn::region_of(&text)))
+        },
+    );
     // join(list, separator): for readable messages.
-    ctx.add_function("join", |items: Arc<Vec<Value>>, separator: Arc<String>| -> Result<Value, ExecutionError> {
-        let parts: Vec<String> = items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => s.to_string(),
-                other => format!("{other:?}"),
-            })
-            .collect();
-        Ok(values::string(&parts.join(&separator)))
-    });
+    ctx.add_function(
+        "join",
+        |items: Arc<Vec<Value>>, separator: Arc<String>| -> Result<Value, ExecutionError> {
+            let parts: Vec<String> = items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.to_string(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            Ok(values::string(&parts.join(&separator)))
+        },
+    );
     ctx
 }

@@ -26,9 +26,13 @@ impl Index {
         for account in &inventory.accounts {
             for region in &account.regions {
                 for gc in &region.rds_global_clusters {
-                    let regions: Vec<String> = gc.members.iter().map(|m| m.region.clone()).collect();
+                    let regions: Vec<String> =
+                        gc.members.iter().map(|m| m.region.clone()).collect();
                     for m in &gc.members {
-                        index.global_membership.insert(m.cluster_arn.clone(), (gc.identifier.clone(), regions.clone()));
+                        index.global_membership.insert(
+                            m.cluster_arn.clone(),
+                            (gc.identifier.clone(), regions.clone()),
+                        );
                     }
                 }
                 for key in &region.kms_keys {
@@ -40,7 +44,9 @@ impl Index {
                         refs.push(format!("arn:aws:kms:{r}:{a}:{alias}"));
                     }
                     for reference in refs {
-                        index.key_refs.insert((a.clone(), r.clone(), reference), key.arn.clone());
+                        index
+                            .key_refs
+                            .insert((a.clone(), r.clone(), reference), key.arn.clone());
                     }
                     index.key_views.insert(key.arn.clone(), key_view(key, a, r));
                 }
@@ -57,7 +63,10 @@ impl Index {
                     }
                 }
                 for secret in &region.secrets {
-                    let replicated = secret.replicas.as_ref().is_some_and(|reps| !reps.is_empty())
+                    let replicated = secret
+                        .replicas
+                        .as_ref()
+                        .is_some_and(|reps| !reps.is_empty())
                         || secret.primary_region.as_ref().is_some_and(|p| p != r);
                     if let (true, Some(k)) = (replicated, &secret.kms_key_id) {
                         index.add_user(a, r, k, &secret.arn);
@@ -66,7 +75,9 @@ impl Index {
                 for cluster in &region.rds_clusters {
                     let replicated = cluster.global_cluster_identifier.is_some()
                         || index.global_membership.contains_key(&cluster.arn);
-                    if let (true, Some(true), Some(k)) = (replicated, cluster.storage_encrypted, &cluster.kms_key_id) {
+                    if let (true, Some(true), Some(k)) =
+                        (replicated, cluster.storage_encrypted, &cluster.kms_key_id)
+                    {
                         index.add_user(a, r, k, &cluster.arn);
                     }
                 }
@@ -81,7 +92,10 @@ impl Index {
 
     fn add_user(&mut self, account: &str, region: &str, key_ref: &str, user: &str) {
         if let Some(key_arn) = self.resolve_key(account, region, key_ref) {
-            self.replicated_users.entry(key_arn).or_default().push(user.to_string());
+            self.replicated_users
+                .entry(key_arn)
+                .or_default()
+                .push(user.to_string());
         }
     }
 
@@ -92,7 +106,13 @@ impl Index {
             Some(a) if !a.region.is_empty() => (a.account, a.region),
             _ => (account, region),
         };
-        self.key_refs.get(&(account.to_string(), region.to_string(), reference.to_string())).cloned()
+        self.key_refs
+            .get(&(
+                account.to_string(),
+                region.to_string(),
+                reference.to_string(),
+            ))
+            .cloned()
     }
 
     pub fn key_view(&self, account: &str, region: &str, reference: &str) -> Value {
@@ -102,6 +122,11 @@ impl Index {
     }
 
     pub fn replicated_users(&self, key_arn: &str) -> Value {
-        values::strings(self.replicated_users.get(key_arn).map(|v| v.as_slice()).unwrap_or_default())
+        values::strings(
+            self.replicated_users
+                .get(key_arn)
+                .map(|v| v.as_slice())
+                .unwrap_or_default(),
+        )
     }
 }

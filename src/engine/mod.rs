@@ -12,7 +12,9 @@ mod view;
 pub use check::check_expression;
 
 use crate::config::{Config, RegionPair};
-use crate::evaluation::{AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus};
+use crate::evaluation::{
+    AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
+};
 use crate::inventory::{Gap, Inventory};
 use crate::rules::{Category, ResourceKind, Rule, RuleSet};
 use account::AccountContext;
@@ -49,24 +51,104 @@ fn run(rule: &Rule, ctx: &Context) -> Outcome {
     if let Some(scope) = &rule.scope {
         match scope.execute(ctx) {
             Ok(Value::Bool(true)) => {}
-            Ok(Value::Bool(false)) => return Outcome { status: Status::Skip, message: String::new() },
-            Ok(other) => {
-                return Outcome { status: Status::Unknown, message: format!("scope is not a boolean: {other:?}") }
+            Ok(Value::Bool(false)) => {
+                return Outcome {
+                    status: Status::Skip,
+                    message: String::new(),
+                }
             }
-            Err(e) => return Outcome { status: Status::Unknown, message: unknown_reason(&e) },
+            Ok(other) => {
+                return Outcome {
+                    status: Status::Unknown,
+                    message: format!("scope is not a boolean: {other:?}"),
+                }
+            }
+            Err(e) => {
+                return Outcome {
+                    status: Status::Unknown,
+                    message: unknown_reason(&e),
+                }
+            }
         }
     }
     match rule.condition.execute(ctx) {
-        Ok(Value::Bool(true)) => Outcome { status: Status::Pass, message: String::new() },
+        Ok(Value::Bool(true)) => Outcome {
+            status: Status::Pass,
+            message: String::new(),
+        },
         Ok(Value::Bool(false)) => {
             let message = match rule.message.execute(ctx) {
                 Ok(Value::String(s)) => s.to_string(),
                 _ => rule.spec.title.clone(),
             };
-            Outcome { status: Status::Fail, message }
+            Outcome {
+                status: Status::Fail,
+                message,
+            }
         }
-        Ok(other) => Outcome { status: Status::Unknown, message: format!("condition is not a boolean: {other:?}") },
-        Err(e) => Outcome { status: Status::Unknown, message: unknown_reason(&e) },
+        Ok(other) => Outcome {
+            status: Status::Unknown,
+            message: format!("condition is not a boolean: {other:?}"),
+        },
+        Err(e) => Outcome {
+            status: Status::Unknown,
+            message: unknown_reason(&e),
+        },
+    }
+}
+
+/// Which rules run on what, decided once per evaluation.
+struct Plan {
+    /// Rule indices per resource kind.
+    by_kind: HashMap<ResourceKind, Vec<usize>>,
+    /// `any_resource` rules: run on every view.
+    any: Vec<usize>,
+    account: Vec<usize>,
+    /// Kinds whose views must be built (every kind when an `any_resource` rule exists).
+    needed: HashSet<ResourceKind>,
+    /// Whether any rule reads `resource.configuration` (converting it is costly).
+    with_configuration: bool,
+}
+
+impl Plan {
+    fn of(rules: &RuleSet) -> Plan {
+        let mut plan = Plan {
+            by_kind: HashMap::new(),
+            any: Vec::new(),
+            account: Vec::new(),
+            needed: HashSet::new(),
+            with_configuration: false,
+        };
+        for (i, rule) in rules.rules.iter().enumerate() {
+            match rule.spec.resource {
+                ResourceKind::Account => plan.account.push(i),
+                ResourceKind::AnyResource => plan.any.push(i),
+                kind => {
+                    plan.by_kind.entry(kind).or_default().push(i);
+                    plan.needed.insert(kind);
+                }
+            }
+            let uses = |p: &cel::Program| check::reads_field(p, "configuration");
+            plan.with_configuration |= uses(&rule.condition)
+                || uses(&rule.message)
+                || rule.scope.as_ref().is_some_and(uses);
+        }
+        if !plan.any.is_empty() {
+            plan.needed.extend([
+                ResourceKind::KmsKey,
+                ResourceKind::Secret,
+                ResourceKind::DynamodbTable,
+                ResourceKind::RdsCluster,
+                ResourceKind::RdsGlobalCluster,
+                ResourceKind::DbInstance,
+                ResourceKind::ConfigResource,
+            ]);
+        }
+        plan
+    }
+
+    fn for_kind(&self, kind: ResourceKind) -> &[usize] {
+        self.by_kind.get(&kind).map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -78,18 +160,40 @@ struct RuleStrings {
 }
 
 /// Evaluates every rule on every in-scope resource and account.
-pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options: &EvaluateOptions) -> Evaluation {
-    let index = Arc::new(index::Index::build(inventory, |k, a, r| view::kms_key(k, a, r).value));
+pub fn evaluate(
+    inventory: &Inventory,
+    config: &Config,
+    rules: &RuleSet,
+    options: &EvaluateOptions,
+) -> Evaluation {
+    let index = Arc::new(index::Index::build(inventory, |k, a, r| {
+        view::kms_key(k, a, r).value
+    }));
     let rule_strings: Vec<RuleStrings> = rules
         .rules
         .iter()
-        .map(|r| RuleStrings { id: r.spec.id.as_str().into(), name: r.spec.name.as_str().into(), title: r.spec.title.as_str().into() })
+        .map(|r| RuleStrings {
+            id: r.spec.id.as_str().into(),
+            name: r.spec.name.as_str().into(),
+            title: r.spec.title.as_str().into(),
+        })
         .collect();
-    let by_account: HashMap<&str, &crate::inventory::AccountInventory> =
-        inventory.accounts.iter().map(|a| (a.account_id.as_str(), a)).collect();
-    let account_ids: Vec<String> =
-        inventory.account_ids().into_iter().filter(|id| config.account_in_scope(id)).collect();
-    let waivers_in_force: Vec<bool> = config.waivers.iter().map(|w| !w.is_expired(options.today)).collect();
+    let by_account: HashMap<&str, &crate::inventory::AccountInventory> = inventory
+        .accounts
+        .iter()
+        .map(|a| (a.account_id.as_str(), a))
+        .collect();
+    let account_ids: Vec<String> = inventory
+        .account_ids()
+        .into_iter()
+        .filter(|id| config.account_in_scope(id))
+        .collect();
+    let plan = Plan::of(rules);
+    let waivers_in_force: Vec<bool> = config
+        .waivers
+        .iter()
+        .map(|w| !w.is_expired(options.today))
+        .collect();
 
     let results: Vec<(Vec<Finding>, AccountSummary, Vec<usize>, usize)> = account_ids
         .par_iter()
@@ -102,10 +206,25 @@ pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options
             if let Some(account) = by_account.get(account_id.as_str()) {
                 let mut seen = HashSet::new();
                 for region in &account.regions {
-                    view::typed_views(account_id, region, &index, &mut seen, &mut views);
+                    view::typed_views(
+                        account_id,
+                        region,
+                        &index,
+                        &plan.needed,
+                        &mut seen,
+                        &mut views,
+                    );
                 }
-                for region in &account.regions {
-                    view::config_views(account_id, region, &mut seen, &mut views);
+                if plan.needed.contains(&ResourceKind::ConfigResource) {
+                    for region in &account.regions {
+                        view::config_views(
+                            account_id,
+                            region,
+                            plan.with_configuration,
+                            &mut seen,
+                            &mut views,
+                        );
+                    }
                 }
             }
             let mut run = AccountRun {
@@ -115,37 +234,73 @@ pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options
                 rule_strings: &rule_strings,
                 waivers_in_force: &waivers_in_force,
                 findings: Vec::new(),
-                tallies: Category::ALL.iter().map(|c| (*c, Tally::default())).collect(),
+                tallies: Category::ALL
+                    .iter()
+                    .map(|c| (*c, Tally::default()))
+                    .collect(),
                 waiver_hits: vec![0; config.waivers.len()],
                 seen_unknown: HashSet::new(),
             };
-            for (rule_index, rule) in rules.rules.iter().enumerate() {
-                match rule.spec.resource {
-                    ResourceKind::Account => {
-                        let mut rscope = scope.new_inner_scope();
-                        rscope.add_variable_from_value("resource", ctx.view.clone());
-                        rscope.add_variable_from_value("region", Value::String(Arc::new("global".into())));
-                        rscope.add_variable_from_value("partner_region", Value::Null);
-                        let outcome = self::run(rule, &rscope);
-                        run.record(rule_index, rule, &ctx.arn, "AWS::Organizations::Account", "global", outcome);
-                    }
-                    kind => {
-                        for v in views.iter().filter(|v| kind == ResourceKind::AnyResource || v.kind == kind) {
-                            let mut rscope = scope.new_inner_scope();
-                            let value = if kind == ResourceKind::AnyResource { v.common.clone() } else { v.value.clone() };
-                            rscope.add_variable_from_value("resource", value);
-                            rscope.add_variable_from_value("region", Value::String(Arc::new(v.region.clone())));
-                            rscope.add_variable_from_value(
-                                "partner_region",
-                                ctx.pair.partner(&v.region).map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
-                            );
-                            let outcome = self::run(rule, &rscope);
-                            run.record(rule_index, rule, &v.arn, v.resource_type, &v.region, outcome);
-                        }
-                    }
+            // Account rules: once per account.
+            {
+                let mut rscope = scope.new_inner_scope();
+                rscope.add_variable_from_value("resource", ctx.view.clone());
+                rscope.add_variable_from_value("region", Value::String(Arc::new("global".into())));
+                rscope.add_variable_from_value("partner_region", Value::Null);
+                for &rule_index in &plan.account {
+                    let rule = &rules.rules[rule_index];
+                    let outcome = self::run(rule, &rscope);
+                    run.record(
+                        rule_index,
+                        rule,
+                        &ctx.arn,
+                        "AWS::Organizations::Account",
+                        "global",
+                        outcome,
+                    );
                 }
             }
-            for gap in inventory.gaps.iter().filter(|g| &g.account_id == account_id) {
+            // Resource rules: one scope per resource, shared by every rule that reads it.
+            for v in &views {
+                let mut rscope = scope.new_inner_scope();
+                rscope.add_variable_from_value("resource", v.value.clone());
+                rscope.add_variable_from_value("region", Value::String(Arc::new(v.region.clone())));
+                rscope.add_variable_from_value(
+                    "partner_region",
+                    ctx.pair
+                        .partner(&v.region)
+                        .map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
+                );
+                for &rule_index in plan.for_kind(v.kind) {
+                    let rule = &rules.rules[rule_index];
+                    let outcome = self::run(rule, &rscope);
+                    run.record(
+                        rule_index,
+                        rule,
+                        &v.arn,
+                        v.resource_type,
+                        &v.region,
+                        outcome,
+                    );
+                }
+                for &rule_index in &plan.any {
+                    let rule = &rules.rules[rule_index];
+                    let outcome = self::run(rule, &rscope);
+                    run.record(
+                        rule_index,
+                        rule,
+                        &v.arn,
+                        v.resource_type,
+                        &v.region,
+                        outcome,
+                    );
+                }
+            }
+            for gap in inventory
+                .gaps
+                .iter()
+                .filter(|g| &g.account_id == account_id)
+            {
                 run.gap(rules, gap);
             }
             let summary = AccountSummary {
@@ -161,7 +316,10 @@ pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options
         })
         .collect();
 
-    let mut evaluation = Evaluation { rules_run: rules.rules.len(), ..Default::default() };
+    let mut evaluation = Evaluation {
+        rules_run: rules.rules.len(),
+        ..Default::default()
+    };
     let mut waiver_hits = vec![0usize; config.waivers.len()];
     for (findings, summary, hits, resources) in results {
         evaluation.findings.extend(findings);
@@ -179,7 +337,12 @@ pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options
             .then_with(|| a.account_id.cmp(&b.account_id))
             .then_with(|| a.resource_arn.cmp(&b.resource_arn))
     });
-    evaluation.gaps = inventory.gaps.iter().filter(|g| config.account_in_scope(&g.account_id)).cloned().collect();
+    evaluation.gaps = inventory
+        .gaps
+        .iter()
+        .filter(|g| config.account_in_scope(&g.account_id))
+        .cloned()
+        .collect();
     evaluation.waivers = config
         .waivers
         .iter()
@@ -189,7 +352,11 @@ pub fn evaluate(inventory: &Inventory, config: &Config, rules: &RuleSet, options
             resource: w.resource.clone(),
             reason: w.reason.clone(),
             expires: w.expires,
-            state: if w.is_expired(options.today) { "expired".into() } else { "in-force".into() },
+            state: if w.is_expired(options.today) {
+                "expired".into()
+            } else {
+                "in-force".into()
+            },
             matched,
         })
         .collect();
@@ -210,8 +377,18 @@ struct AccountRun<'a> {
 }
 
 impl AccountRun<'_> {
-    fn record(&mut self, rule_index: usize, rule: &Rule, arn: &str, resource_type: &str, region: &str, outcome: Outcome) {
-        if outcome.status == Status::Unknown && !self.seen_unknown.insert((rule_index, arn.to_string())) {
+    fn record(
+        &mut self,
+        rule_index: usize,
+        rule: &Rule,
+        arn: &str,
+        resource_type: &str,
+        region: &str,
+        outcome: Outcome,
+    ) {
+        if outcome.status == Status::Unknown
+            && !self.seen_unknown.insert((rule_index, arn.to_string()))
+        {
             return;
         }
         let mut waiver = None;
@@ -220,13 +397,20 @@ impl AccountRun<'_> {
                 if w.matches(&rule.spec.id, arn) {
                     self.waiver_hits[i] += 1;
                     if self.waivers_in_force[i] && waiver.is_none() {
-                        waiver = Some(AppliedWaiver { reason: w.reason.clone(), expires: w.expires });
+                        waiver = Some(AppliedWaiver {
+                            reason: w.reason.clone(),
+                            expires: w.expires,
+                        });
                     }
                 }
             }
         }
         let waived = waiver.is_some();
-        if let Some((_, tally)) = self.tallies.iter_mut().find(|(c, _)| *c == rule.spec.category) {
+        if let Some((_, tally)) = self
+            .tallies
+            .iter_mut()
+            .find(|(c, _)| *c == rule.spec.category)
+        {
             tally.add(outcome.status, rule.severity, waived);
         }
         let keep = match outcome.status {
@@ -252,7 +436,11 @@ impl AccountRun<'_> {
             region: Arc::from(region),
             partner_region: partner,
             region_pair: Arc::clone(&self.ctx.pair_id_shared),
-            message: if outcome.status == Status::Pass { String::new() } else { outcome.message },
+            message: if outcome.status == Status::Pass {
+                String::new()
+            } else {
+                outcome.message
+            },
             waived,
             waiver,
             new: None,
@@ -269,8 +457,14 @@ impl AccountRun<'_> {
             }
             let (arn, region) = match (&gap.region, rule.spec.resource) {
                 (_, ResourceKind::Account) => (self.ctx.arn.clone(), "global".to_string()),
-                (Some(region), _) => (format!("arn:aws:{}:{region}:{}:*", gap.service, gap.account_id), region.clone()),
-                (None, _) => (format!("arn:aws:{}::{}:*", gap.service, gap.account_id), "global".to_string()),
+                (Some(region), _) => (
+                    format!("arn:aws:{}:{region}:{}:*", gap.service, gap.account_id),
+                    region.clone(),
+                ),
+                (None, _) => (
+                    format!("arn:aws:{}::{}:*", gap.service, gap.account_id),
+                    "global".to_string(),
+                ),
             };
             let message = format!(
                 "not assessed: {} in {} could not be read ({}: {})",
@@ -279,8 +473,22 @@ impl AccountRun<'_> {
                 gap.error_code,
                 gap.message
             );
-            let resource_type = if rule.spec.resource == ResourceKind::Account { "AWS::Organizations::Account" } else { "AWS::Region" };
-            self.record(rule_index, rule, &arn, resource_type, &region, Outcome { status: Status::Unknown, message });
+            let resource_type = if rule.spec.resource == ResourceKind::Account {
+                "AWS::Organizations::Account"
+            } else {
+                "AWS::Region"
+            };
+            self.record(
+                rule_index,
+                rule,
+                &arn,
+                resource_type,
+                &region,
+                Outcome {
+                    status: Status::Unknown,
+                    message,
+                },
+            );
         }
     }
 }
@@ -290,6 +498,8 @@ impl AccountRun<'_> {
 pub fn pair_of<'c>(config: &'c Config, inventory: &Inventory, account_id: &str) -> &'c RegionPair {
     let org = inventory.organization.as_ref();
     let ou_path = org.map(|o| o.ou_path(account_id)).unwrap_or_default();
-    let tags = org.and_then(|o| o.account(account_id)).and_then(|a| a.tags.as_ref());
+    let tags = org
+        .and_then(|o| o.account(account_id))
+        .and_then(|a| a.tags.as_ref());
     config.pair_for(account_id, &ou_path, tags)
 }

@@ -18,7 +18,10 @@ pub fn list(items: Vec<Value>) -> Value {
 }
 
 pub fn tags(tags: &BTreeMap<String, String>) -> Value {
-    let map: HashMap<Key, Value> = tags.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), string(v))).collect();
+    let map: HashMap<Key, Value> = tags
+        .iter()
+        .map(|(k, v)| (Key::String(Arc::new(k.clone())), string(v)))
+        .collect();
     Value::Map(Map { map: Arc::new(map) })
 }
 
@@ -34,8 +37,10 @@ pub fn json(value: &serde_json::Value) -> Value {
         serde_json::Value::String(s) => string(s),
         serde_json::Value::Array(items) => list(items.iter().map(json).collect()),
         serde_json::Value::Object(fields) => {
-            let map: HashMap<Key, Value> =
-                fields.iter().map(|(k, v)| (Key::String(Arc::new(k.clone())), json(v))).collect();
+            let map: HashMap<Key, Value> = fields
+                .iter()
+                .map(|(k, v)| (Key::String(Arc::new(k.clone())), json(v)))
+                .collect();
             Value::Map(Map { map: Arc::new(map) })
         }
     }
@@ -51,11 +56,14 @@ pub struct MapBuilder {
 
 impl MapBuilder {
     pub fn with_capacity(n: usize) -> Self {
-        MapBuilder { map: HashMap::with_capacity(n) }
+        MapBuilder {
+            map: HashMap::with_capacity(n),
+        }
     }
 
     pub fn set(&mut self, key: &'static str, value: Value) -> &mut Self {
-        self.map.insert(Key::String(Arc::new(key.to_string())), value);
+        self.map
+            .insert(Key::String(Arc::new(key.to_string())), value);
         self
     }
 
@@ -89,6 +97,8 @@ impl MapBuilder {
     }
 
     pub fn build(self) -> Value {
-        Value::Map(Map { map: Arc::new(self.map) })
+        Value::Map(Map {
+            map: Arc::new(self.map),
+        })
     }
 }

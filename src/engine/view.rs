@@ -8,8 +8,8 @@ use super::index::Index;
 use super::values::{self, MapBuilder};
 use crate::analysis::references::references;
 use crate::inventory::{
-    ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType, RdsCluster,
-    RegionInventory, Secret, Tags,
+    ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType,
+    RdsCluster, RegionInventory, Secret, Tags,
 };
 use crate::rules::ResourceKind;
 use cel::Value;
@@ -21,10 +21,9 @@ pub struct ResourceView {
     pub arn: String,
     pub resource_type: &'static str,
     pub region: String,
-    /// The kind-specific view.
+    /// The kind-specific view; it holds the common fields too, so `any_resource`
+    /// rules read the same value.
     pub value: Value,
-    /// The common view used by `any_resource` rules.
-    pub common: Value,
 }
 
 /// Resource types whose configuration makes calls at request time.
@@ -92,14 +91,9 @@ impl Common<'_> {
         if let Some(replicas) = &self.replica_regions {
             let mut stored: BTreeSet<String> = replicas.iter().cloned().collect();
             stored.insert(self.region.to_string());
-            b.set("replica_regions", values::strings(replicas)).set("stored_regions", values::strings(&stored));
+            b.set("replica_regions", values::strings(replicas))
+                .set("stored_regions", values::strings(&stored));
         }
-    }
-
-    fn view(&self) -> Value {
-        let mut b = MapBuilder::with_capacity(10);
-        self.fill(&mut b);
-        b.build()
     }
 }
 
@@ -113,7 +107,6 @@ fn finish(common: Common, specific: impl FnOnce(&mut MapBuilder)) -> ResourceVie
         resource_type: common.resource_type,
         region: common.region.to_string(),
         value: b.build(),
-        common: common.view(),
     }
 }
 
@@ -128,7 +121,10 @@ fn key_type(key: &KmsKey) -> Option<MultiRegionKeyType> {
 }
 
 fn aws_managed(key: &KmsKey) -> Option<bool> {
-    let by_alias = key.aliases.as_ref().map(|a| a.iter().any(|n| n.starts_with("alias/aws/")));
+    let by_alias = key
+        .aliases
+        .as_ref()
+        .map(|a| a.iter().any(|n| n.starts_with("alias/aws/")));
     match (key.key_manager, by_alias) {
         (Some(KeyManager::Aws), _) | (_, Some(true)) => Some(true),
         (Some(KeyManager::Customer), _) => Some(false),
@@ -138,7 +134,11 @@ fn aws_managed(key: &KmsKey) -> Option<bool> {
 
 /// The KMS key view; also used by the `key()` function.
 pub fn kms_key(key: &KmsKey, account_id: &str, region: &str) -> ResourceView {
-    let name = key.aliases.as_ref().and_then(|a| a.first()).map_or(key.key_id.as_str(), |a| a.as_str());
+    let name = key
+        .aliases
+        .as_ref()
+        .and_then(|a| a.first())
+        .map_or(key.key_id.as_str(), |a| a.as_str());
     let common = Common {
         arn: &key.arn,
         resource_type: "AWS::KMS::Key",
@@ -190,7 +190,9 @@ pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
         replica_regions: if is_replica {
             Some(Vec::new())
         } else {
-            s.replicas.as_ref().map(|r| r.iter().map(|x| x.region.clone()).collect())
+            s.replicas
+                .as_ref()
+                .map(|r| r.iter().map(|x| x.region.clone()).collect())
         },
     };
     finish(common, |b| {
@@ -215,7 +217,10 @@ pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
                 }),
             )
             .opt_str("owning_service", s.owning_service.as_deref())
-            .bool("service_owned", s.owning_service.as_ref().is_some_and(|o| !o.is_empty()));
+            .bool(
+                "service_owned",
+                s.owning_service.as_ref().is_some_and(|o| !o.is_empty()),
+            );
     })
 }
 
@@ -228,7 +233,10 @@ pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> Resour
         account_id,
         name: &t.name,
         tags: t.tags.as_ref(),
-        replica_regions: t.replicas.as_ref().map(|r| r.iter().map(|x| x.region.clone()).collect()),
+        replica_regions: t
+            .replicas
+            .as_ref()
+            .map(|r| r.iter().map(|x| x.region.clone()).collect()),
     };
     finish(common, |b| {
         b.opt_str("status", t.status.as_deref())
@@ -257,7 +265,10 @@ pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> Resour
 
 pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index) -> ResourceView {
     let membership = index.global_membership.get(&c.arn);
-    let global_id = c.global_cluster_identifier.clone().or_else(|| membership.map(|m| m.0.clone()));
+    let global_id = c
+        .global_cluster_identifier
+        .clone()
+        .or_else(|| membership.map(|m| m.0.clone()));
     let common = Common {
         arn: &c.arn,
         resource_type: "AWS::RDS::DBCluster",
@@ -267,7 +278,14 @@ pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index
         name: &c.identifier,
         tags: c.tags.as_ref(),
         replica_regions: Some(
-            membership.map(|m| m.1.iter().filter(|r| r.as_str() != region).cloned().collect()).unwrap_or_default(),
+            membership
+                .map(|m| {
+                    m.1.iter()
+                        .filter(|r| r.as_str() != region)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default(),
         ),
     };
     finish(common, |b| {
@@ -278,17 +296,28 @@ pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index
             .bool("in_global_cluster", global_id.is_some())
             .opt_bool("storage_encrypted", c.storage_encrypted)
             .opt_str("kms_key_id", c.kms_key_id.as_deref())
-            .opt_str("master_user_secret_arn", c.master_user_secret_arn.as_deref());
+            .opt_str(
+                "master_user_secret_arn",
+                c.master_user_secret_arn.as_deref(),
+            );
     })
 }
 
 /// A global cluster is seen from every region that holds a member; it is evaluated
 /// once, in its writer's region (or where it was described, with no writer).
 pub fn rds_global_cluster(g: &GlobalCluster, account_id: &str, described_in: &str) -> ResourceView {
-    let writer = g.members.iter().find(|m| m.is_writer).map(|m| m.region.clone());
+    let writer = g
+        .members
+        .iter()
+        .find(|m| m.is_writer)
+        .map(|m| m.region.clone());
     let region = writer.clone().unwrap_or_else(|| described_in.to_string());
     let member_regions: BTreeSet<String> = g.members.iter().map(|m| m.region.clone()).collect();
-    let replicas: Vec<String> = member_regions.iter().filter(|r| **r != region).cloned().collect();
+    let replicas: Vec<String> = member_regions
+        .iter()
+        .filter(|r| **r != region)
+        .cloned()
+        .collect();
     let common = Common {
         arn: &g.arn,
         resource_type: "AWS::RDS::GlobalCluster",
@@ -310,7 +339,9 @@ pub fn rds_global_cluster(g: &GlobalCluster, account_id: &str, described_in: &st
                         .iter()
                         .map(|m| {
                             let mut mb = MapBuilder::with_capacity(3);
-                            mb.str("cluster_arn", &m.cluster_arn).str("region", &m.region).bool("is_writer", m.is_writer);
+                            mb.str("cluster_arn", &m.cluster_arn)
+                                .str("region", &m.region)
+                                .bool("is_writer", m.is_writer);
                             mb.build()
                         })
                         .collect(),
@@ -349,7 +380,12 @@ pub fn db_instance(i: &DbInstance, account_id: &str, region: &str) -> ResourceVi
     })
 }
 
-pub fn config_resource(r: &ConfigResource, account_id: &str, region: &str) -> ResourceView {
+pub fn config_resource(
+    r: &ConfigResource,
+    account_id: &str,
+    region: &str,
+    with_configuration: bool,
+) -> ResourceView {
     let resource_type: &'static str = leak_type(&r.resource_type);
     let refs = r.configuration.as_ref().map(references);
     let replication_regions: Vec<String> = refs
@@ -360,7 +396,13 @@ pub fn config_resource(r: &ConfigResource, account_id: &str, region: &str) -> Re
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let name = r.name.clone().unwrap_or_else(|| r.arn.rsplit([':', '/']).next().unwrap_or(&r.arn).to_string());
+    let name = r.name.clone().unwrap_or_else(|| {
+        r.arn
+            .rsplit([':', '/'])
+            .next()
+            .unwrap_or(&r.arn)
+            .to_string()
+    });
     let common = Common {
         arn: &r.arn,
         resource_type,
@@ -373,28 +415,45 @@ pub fn config_resource(r: &ConfigResource, account_id: &str, region: &str) -> Re
     };
     let reference_value = |x: &crate::analysis::references::Reference| {
         let mut m = MapBuilder::with_capacity(4);
-        m.str("target", &x.target).str("region", &x.region).str("path", &x.path).bool("replication", x.replication);
+        m.str("target", &x.target)
+            .str("region", &x.region)
+            .str("path", &x.path)
+            .bool("replication", x.replication);
         m.build()
     };
     finish(common, |b| {
         b.str("resource_type", &r.resource_type)
             .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()))
-            .opt("configuration", r.configuration.as_ref().map(values::json));
+            .opt(
+                "configuration",
+                r.configuration
+                    .as_ref()
+                    .filter(|_| with_configuration)
+                    .map(values::json),
+            );
         if let Some(refs) = &refs {
-            b.set("references", values::list(refs.iter().map(reference_value).collect()))
-                .set(
-                    "cross_region_references",
-                    values::list(
-                        refs.iter()
-                            .filter(|x| !x.replication && x.region != region && x.target != r.arn)
-                            .map(reference_value)
-                            .collect(),
-                    ),
-                )
-                .set(
-                    "replication_targets",
-                    values::list(refs.iter().filter(|x| x.replication).map(reference_value).collect()),
-                );
+            b.set(
+                "references",
+                values::list(refs.iter().map(reference_value).collect()),
+            )
+            .set(
+                "cross_region_references",
+                values::list(
+                    refs.iter()
+                        .filter(|x| !x.replication && x.region != region && x.target != r.arn)
+                        .map(reference_value)
+                        .collect(),
+                ),
+            )
+            .set(
+                "replication_targets",
+                values::list(
+                    refs.iter()
+                        .filter(|x| x.replication)
+                        .map(reference_value)
+                        .collect(),
+                ),
+            );
         }
     })
 }
@@ -404,7 +463,10 @@ pub fn config_resource(r: &ConfigResource, account_id: &str, region: &str) -> Re
 fn leak_type(resource_type: &str) -> &'static str {
     use std::sync::{Mutex, OnceLock};
     static TYPES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut set = TYPES.get_or_init(|| Mutex::new(HashSet::new())).lock().unwrap_or_else(|e| e.into_inner());
+    let mut set = TYPES
+        .get_or_init(|| Mutex::new(HashSet::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(existing) = set.get(resource_type) {
         return existing;
     }
@@ -419,41 +481,74 @@ pub fn typed_views(
     account_id: &str,
     region: &RegionInventory,
     index: &Index,
+    needed: &HashSet<ResourceKind>,
     seen: &mut HashSet<String>,
     out: &mut Vec<ResourceView>,
 ) {
+    let want = |k: ResourceKind| needed.contains(&k);
     let r = region.region.as_str();
     let mut push = |view: ResourceView, out: &mut Vec<ResourceView>| {
         if seen.insert(view.arn.clone()) {
             out.push(view);
         }
     };
-    for k in &region.kms_keys {
+    for k in region
+        .kms_keys
+        .iter()
+        .filter(|_| want(ResourceKind::KmsKey))
+    {
         push(kms_key(k, account_id, r), out);
     }
-    for s in &region.secrets {
+    for s in region.secrets.iter().filter(|_| want(ResourceKind::Secret)) {
         push(secret(s, account_id, r), out);
     }
-    for t in &region.dynamodb_tables {
+    for t in region
+        .dynamodb_tables
+        .iter()
+        .filter(|_| want(ResourceKind::DynamodbTable))
+    {
         push(dynamodb_table(t, account_id, r), out);
     }
-    for c in &region.rds_clusters {
+    for c in region
+        .rds_clusters
+        .iter()
+        .filter(|_| want(ResourceKind::RdsCluster))
+    {
         push(rds_cluster(c, account_id, r, index), out);
     }
-    for g in &region.rds_global_clusters {
+    for g in region
+        .rds_global_clusters
+        .iter()
+        .filter(|_| want(ResourceKind::RdsGlobalCluster))
+    {
         push(rds_global_cluster(g, account_id, r), out);
     }
-    for i in &region.db_instances {
+    for i in region
+        .db_instances
+        .iter()
+        .filter(|_| want(ResourceKind::DbInstance))
+    {
         push(db_instance(i, account_id, r), out);
     }
 }
 
 /// The AWS Config resources of one region, minus those already seen as typed
 /// resources (call after [`typed_views`] for every region of the account).
-pub fn config_views(account_id: &str, region: &RegionInventory, seen: &mut HashSet<String>, out: &mut Vec<ResourceView>) {
+pub fn config_views(
+    account_id: &str,
+    region: &RegionInventory,
+    with_configuration: bool,
+    seen: &mut HashSet<String>,
+    out: &mut Vec<ResourceView>,
+) {
     for c in &region.resources {
         if seen.insert(c.arn.clone()) {
-            out.push(config_resource(c, account_id, &region.region));
+            out.push(config_resource(
+                c,
+                account_id,
+                &region.region,
+                with_configuration,
+            ));
         }
     }
 }

@@ -8,10 +8,12 @@
 mod organization;
 mod resources;
 
-pub use organization::{Account, OrgPolicy, OrganizationalUnit, Organization, PolicyTarget, TargetType};
+pub use organization::{
+    Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
+};
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember, KeyManager,
-    KmsKey, MultiRegionKeyType, RdsCluster, Secret, SecretReplica,
+    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
+    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Secret, SecretReplica,
 };
 
 use schemars::JsonSchema;
@@ -123,9 +125,17 @@ pub struct Gap {
 #[derive(Debug, thiserror::Error)]
 pub enum InventoryError {
     #[error("{path}: cannot read inventory: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: invalid inventory: {message}")]
-    Parse { path: String, line: usize, column: usize, message: String },
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: unsupported inventory schema_version {found:?} (this build reads {SCHEMA_VERSION:?})")]
     Version { path: String, found: String },
 }
@@ -133,14 +143,18 @@ pub enum InventoryError {
 impl Inventory {
     /// Parses an inventory from JSON text; `path` only labels errors.
     pub fn from_json(text: &[u8], path: &str) -> Result<Self, InventoryError> {
-        let inventory: Inventory = serde_json::from_slice(text).map_err(|e| InventoryError::Parse {
-            path: path.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
-        })?;
+        let inventory: Inventory =
+            serde_json::from_slice(text).map_err(|e| InventoryError::Parse {
+                path: path.to_string(),
+                line: e.line(),
+                column: e.column(),
+                message: strip_position(&e.to_string()),
+            })?;
         if inventory.schema_version.split('.').next() != SCHEMA_VERSION.split('.').next() {
-            return Err(InventoryError::Version { path: path.to_string(), found: inventory.schema_version });
+            return Err(InventoryError::Version {
+                path: path.to_string(),
+                found: inventory.schema_version,
+            });
         }
         Ok(inventory)
     }
@@ -148,7 +162,10 @@ impl Inventory {
     /// Reads and parses an inventory file.
     pub fn load(path: &Path) -> Result<Self, InventoryError> {
         let label = path.display().to_string();
-        let text = std::fs::read(path).map_err(|source| InventoryError::Io { path: label.clone(), source })?;
+        let text = std::fs::read(path).map_err(|source| InventoryError::Io {
+            path: label.clone(),
+            source,
+        })?;
         Self::from_json(&text, &label)
     }
 
@@ -157,7 +174,12 @@ impl Inventory {
     pub fn account_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
         if let Some(org) = &self.organization {
-            ids.extend(org.accounts.iter().filter(|a| a.is_active()).map(|a| a.id.clone()));
+            ids.extend(
+                org.accounts
+                    .iter()
+                    .filter(|a| a.is_active())
+                    .map(|a| a.id.clone()),
+            );
         }
         ids.extend(self.accounts.iter().map(|a| a.account_id.clone()));
         ids.extend(self.gaps.iter().map(|g| g.account_id.clone()));

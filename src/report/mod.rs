@@ -53,7 +53,10 @@ pub struct ToolInfo {
 
 impl ToolInfo {
     pub fn current() -> ToolInfo {
-        ToolInfo { name: "regionready".into(), version: env!("CARGO_PKG_VERSION").into() }
+        ToolInfo {
+            name: "regionready".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
     }
 }
 
@@ -127,16 +130,34 @@ pub struct FixedFinding {
 
 impl Summary {
     pub fn of(findings: &[Finding], passed: u64, gaps: usize) -> Summary {
-        let failing = || findings.iter().filter(|f| f.status == Status::Fail && !f.waived);
+        let failing = || {
+            findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && !f.waived)
+        };
         Summary {
             failed: failing().count(),
-            unknown: findings.iter().filter(|f| f.status == Status::Unknown).count(),
-            waived: findings.iter().filter(|f| f.status == Status::Fail && f.waived).count(),
+            unknown: findings
+                .iter()
+                .filter(|f| f.status == Status::Unknown)
+                .count(),
+            waived: findings
+                .iter()
+                .filter(|f| f.status == Status::Fail && f.waived)
+                .count(),
             passed,
-            failed_by_severity: Severity::ALL.iter().map(|s| (*s, failing().filter(|f| f.severity == *s).count())).collect(),
+            failed_by_severity: Severity::ALL
+                .iter()
+                .map(|s| (*s, failing().filter(|f| f.severity == *s).count()))
+                .collect(),
             failed_by_category: crate::rules::Category::ALL
                 .iter()
-                .map(|c| (c.as_str().to_string(), failing().filter(|f| f.category == *c).count()))
+                .map(|c| {
+                    (
+                        c.as_str().to_string(),
+                        failing().filter(|f| f.category == *c).count(),
+                    )
+                })
                 .collect(),
             gaps,
         }
@@ -168,7 +189,11 @@ impl Format {
 
 /// Renders a report in one format. `rules` supplies the metadata SARIF and the
 /// reports need (remediation, help).
-pub fn render(format: Format, report: &ScanReport, rules: &crate::rules::RuleSet) -> Result<String, String> {
+pub fn render(
+    format: Format,
+    report: &ScanReport,
+    rules: &crate::rules::RuleSet,
+) -> Result<String, String> {
     match format {
         Format::Text => Ok(text::render(report)),
         Format::Json => Ok(json::render(report)),

@@ -22,9 +22,18 @@ pub fn render(report: &ScanReport) -> String {
     let _ = writeln!(
         out,
         "regionready {} — {} accounts, {} resources, {} rules ({} scan)",
-        report.tool.version, report.scope.accounts, report.scope.resources, report.scope.rules, report.scope.source
+        report.tool.version,
+        report.scope.accounts,
+        report.scope.resources,
+        report.scope.rules,
+        report.scope.source
     );
-    let _ = writeln!(out, "Region pairs: {}   Sanctioned: {}", report.scope.region_pairs.join(", "), report.scope.sanctioned_regions.join(", "));
+    let _ = writeln!(
+        out,
+        "Region pairs: {}   Sanctioned: {}",
+        report.scope.region_pairs.join(", "),
+        report.scope.sanctioned_regions.join(", ")
+    );
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -44,8 +53,17 @@ pub fn render(report: &ScanReport) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Scores per account (score, coverage):");
-    let header: Vec<String> = Category::ALL.iter().map(|c| format!("{:>12}", c.as_str())).collect();
-    let _ = writeln!(out, "  {:<30} {:>14} {}", "account", "overall", header.join(""));
+    let header: Vec<String> = Category::ALL
+        .iter()
+        .map(|c| format!("{:>12}", c.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  {:<30} {:>14} {}",
+        "account",
+        "overall",
+        header.join("")
+    );
     for a in &s.accounts {
         let label = match &a.name {
             Some(n) => format!("{n} ({})", a.account_id),
@@ -54,24 +72,61 @@ pub fn render(report: &ScanReport) -> String {
         let cells: Vec<String> = a
             .categories
             .iter()
-            .map(|c| format!("{:>12}", c.score.score.map_or("n/a".to_string(), |v| format!("{v:.0}"))))
+            .map(|c| {
+                format!(
+                    "{:>12}",
+                    c.score
+                        .score
+                        .map_or("n/a".to_string(), |v| format!("{v:.0}"))
+                )
+            })
             .collect();
-        let _ = writeln!(out, "  {:<30} {:>14} {}", truncate(&label, 30), score_cell(a.score.score, a.score.coverage), cells.join(""));
+        let _ = writeln!(
+            out,
+            "  {:<30} {:>14} {}",
+            truncate(&label, 30),
+            score_cell(a.score.score, a.score.coverage),
+            cells.join("")
+        );
         if let Some(reason) = &a.reason {
             let _ = writeln!(out, "      not assessed: {reason}");
         }
     }
     let _ = writeln!(out);
-    let failing: Vec<_> = report.findings.iter().filter(|f| f.status == Status::Fail && !f.waived).collect();
-    let _ = writeln!(out, "Top blockers ({} failing, {} waived, {} unknown):", failing.len(), report.summary.waived, report.summary.unknown);
+    let failing: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && !f.waived)
+        .collect();
+    let _ = writeln!(
+        out,
+        "Top blockers ({} failing, {} waived, {} unknown):",
+        failing.len(),
+        report.summary.waived,
+        report.summary.unknown
+    );
     for f in failing.iter().take(TOP_BLOCKERS) {
         let new = if f.new == Some(true) { " [new]" } else { "" };
-        let _ = writeln!(out, "  {:<8} {} {}{new}", f.severity.as_str().to_uppercase(), f.rule_id, f.title);
-        let _ = writeln!(out, "           {} ({} {})", f.resource_arn, f.account_id, f.region);
+        let _ = writeln!(
+            out,
+            "  {:<8} {} {}{new}",
+            f.severity.as_str().to_uppercase(),
+            f.rule_id,
+            f.title
+        );
+        let _ = writeln!(
+            out,
+            "           {} ({} {})",
+            f.resource_arn, f.account_id, f.region
+        );
         let _ = writeln!(out, "           {}", f.message);
     }
     if failing.len() > TOP_BLOCKERS {
-        let _ = writeln!(out, "  ... and {} more (use --format json for all)", failing.len() - TOP_BLOCKERS);
+        let _ = writeln!(
+            out,
+            "  ... and {} more (use --format json for all)",
+            failing.len() - TOP_BLOCKERS
+        );
     }
     if !report.gaps.is_empty() {
         let _ = writeln!(out);
@@ -88,7 +143,11 @@ pub fn render(report: &ScanReport) -> String {
             );
         }
     }
-    let expired: Vec<_> = report.waivers.iter().filter(|w| w.state == "expired").collect();
+    let expired: Vec<_> = report
+        .waivers
+        .iter()
+        .filter(|w| w.state == "expired")
+        .collect();
     if !expired.is_empty() {
         let _ = writeln!(out);
         for w in expired {
@@ -103,7 +162,14 @@ pub fn render(report: &ScanReport) -> String {
     }
     if let Some(b) = &report.baseline {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Baseline {}: {} new, {} unchanged, {} fixed", b.file, b.new, b.unchanged, b.fixed.len());
+        let _ = writeln!(
+            out,
+            "Baseline {}: {} new, {} unchanged, {} fixed",
+            b.file,
+            b.new,
+            b.unchanged,
+            b.fixed.len()
+        );
         for f in &b.fixed {
             let _ = writeln!(out, "  fixed: {} {}", f.rule_id, f.resource_arn);
         }

@@ -57,7 +57,10 @@ impl RuleSet {
             let mut errors = Vec::new();
             for rule in &user {
                 if set.get(&rule.spec.id).is_some() {
-                    errors.push(format!("{}: rule {} reuses a built-in rule id", rule.origin, rule.spec.id));
+                    errors.push(format!(
+                        "{}: rule {} reuses a built-in rule id",
+                        rule.origin, rule.spec.id
+                    ));
                 }
             }
             if !errors.is_empty() {
@@ -68,7 +71,8 @@ impl RuleSet {
         }
         let known: Vec<&str> = set.rules.iter().map(|r| r.spec.id.as_str()).collect();
         validate_rule_references(config, &known)?;
-        set.rules.retain(|r| !config.rules.disable.contains(&r.spec.id));
+        set.rules
+            .retain(|r| !config.rules.disable.contains(&r.spec.id));
         for rule in &mut set.rules {
             if let Some(severity) = config.rules.severity.get(&rule.spec.id) {
                 rule.severity = *severity;
@@ -83,7 +87,11 @@ impl RuleSet {
 
     /// Every IAM action any rule needs, sorted and unique.
     pub fn permissions(&self) -> Vec<String> {
-        let mut all: Vec<String> = self.rules.iter().flat_map(|r| r.spec.permissions.iter().cloned()).collect();
+        let mut all: Vec<String> = self
+            .rules
+            .iter()
+            .flat_map(|r| r.spec.permissions.iter().cloned())
+            .collect();
         all.sort();
         all.dedup();
         all
@@ -99,4 +107,21 @@ fn walk<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
     for sub in dir.dirs() {
         walk(sub, out);
     }
+}
+
+/// The rule table of the README, generated from the rule files.
+pub fn markdown_table(rules: &RuleSet) -> String {
+    let mut out = String::from("| id | severity | category | title |\n|---|---|---|---|\n");
+    for r in &rules.rules {
+        out.push_str(&format!(
+            "| [{}]({}) | {} | {} | {} |\n",
+            r.spec.id,
+            r.origin,
+            r.severity,
+            r.spec.category,
+            r.spec.title.replace('|', "\\|")
+        ));
+    }
+    out.push_str(&format!("\n{} rules.\n", rules.rules.len()));
+    out
 }

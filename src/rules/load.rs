@@ -24,7 +24,8 @@ fn key_line(text: &str, key: &str) -> usize {
     text.lines()
         .position(|l| {
             let l = l.trim_start();
-            l.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
         })
         .map_or(1, |i| i + 1)
 }
@@ -43,17 +44,24 @@ fn is_kebab(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('-')
         && !name.ends_with('-')
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Parses, validates and compiles one rule file. `stem` is the file name without
 /// `.toml`, which must equal the id.
 pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, RuleError> {
-    let spec: RuleSpec = toml::from_str(text).map_err(|e| RuleError { errors: vec![toml_error(origin, text, &e)] })?;
+    let spec: RuleSpec = toml::from_str(text).map_err(|e| RuleError {
+        errors: vec![toml_error(origin, text, &e)],
+    })?;
     let mut errors = Vec::new();
     let id = spec.id.clone();
     let mut err = |key: &str, message: String| {
-        errors.push(format!("{origin}:{}: rule {id}: {message}", key_line(text, key)));
+        errors.push(format!(
+            "{origin}:{}: rule {id}: {message}",
+            key_line(text, key)
+        ));
     };
     if !is_rule_id(&spec.id) {
         err("id", "id must look like RR-KMS-001".into());
@@ -70,7 +78,10 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
         err("title", "title must be 1 to 120 characters".into());
     }
     if spec.title.starts_with("Ensure") {
-        err("title", "title says what is wrong, not \"Ensure ...\"".into());
+        err(
+            "title",
+            "title says what is wrong, not \"Ensure ...\"".into(),
+        );
     }
     if spec.rationale.trim().is_empty() {
         err("rationale", "rationale is empty".into());
@@ -82,10 +93,16 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
         err("help_uri", "help_uri must be an https URL".into());
     }
     if spec.permissions.is_empty() || spec.permissions.iter().any(|p| !p.contains(':')) {
-        err("permissions", "permissions must list IAM actions such as kms:DescribeKey".into());
+        err(
+            "permissions",
+            "permissions must list IAM actions such as kms:DescribeKey".into(),
+        );
     }
     if !["very-high", "high", "medium", "low"].contains(&spec.precision.as_str()) {
-        err("precision", "precision must be very-high, high, medium or low".into());
+        err(
+            "precision",
+            "precision must be very-high, high, medium or low".into(),
+        );
     }
     let mut compile = |key: &str, source: &str| -> Option<cel::Program> {
         match cel::Program::compile(source) {
@@ -96,7 +113,12 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
                 Some(program)
             }
             Err(e) => {
-                let first = e.to_string().lines().next().unwrap_or("syntax error").to_string();
+                let first = e
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("syntax error")
+                    .to_string();
                 err(key, format!("{key} does not compile: {first}"));
                 None
             }
@@ -125,13 +147,18 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
 /// Loads every `*.toml` below `dir`, collecting all errors.
 pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
     let mut files = Vec::new();
-    collect_toml(dir, &mut files).map_err(|e| RuleError { errors: vec![format!("{}: cannot read rules: {e}", dir.display())] })?;
+    collect_toml(dir, &mut files).map_err(|e| RuleError {
+        errors: vec![format!("{}: cannot read rules: {e}", dir.display())],
+    })?;
     files.sort();
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for path in files {
         let origin = path.display().to_string();
-        let stem = path.file_stem().and_then(|s| s.to_str()).map(str::to_string);
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string);
         match std::fs::read_to_string(&path) {
             Ok(text) => match parse_rule(&text, &origin, stem.as_deref()) {
                 Ok(rule) => rules.push(rule),

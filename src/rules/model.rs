@@ -15,7 +15,13 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -206,7 +212,12 @@ impl Rule {
     /// IAM service prefixes the rule reads (`kms`, `dynamodb`, ...): a collection gap
     /// in one of them makes the rule `unknown` for that account and region.
     pub fn services(&self) -> Vec<&str> {
-        let mut services: Vec<&str> = self.spec.permissions.iter().filter_map(|p| p.split(':').next()).collect();
+        let mut services: Vec<&str> = self
+            .spec
+            .permissions
+            .iter()
+            .filter_map(|p| p.split(':').next())
+            .collect();
         services.sort();
         services.dedup();
         services

@@ -1,0 +1,315 @@
+//! The bundled demo estate: `regionready scan --demo` must show every rule failing
+//! on the anti-pattern built for it, next to correctly built resources that pass.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::process::Command;
+
+const PAYMENTS: &str = "418295736402";
+const ANALYTICS: &str = "852067391524";
+const LEGACY: &str = "963184205736";
+
+/// Runs the demo scan and returns its exit code and JSON report.
+fn demo_scan() -> (i32, Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_regionready"))
+        .args([
+            "scan",
+            "--demo",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-22",
+        ])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("the demo report is JSON ({e}); stderr:\n{stderr}"));
+    (output.status.code().expect("exit code"), report)
+}
+
+fn findings(report: &Value) -> &Vec<Value> {
+    report["findings"].as_array().expect("findings is a list")
+}
+
+fn failing(report: &Value) -> Vec<&Value> {
+    findings(report)
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .collect()
+}
+
+fn failing_pairs(report: &Value) -> BTreeSet<(String, String)> {
+    failing(report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["resource_arn"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The anti-patterns of the demo estate, at least one per rule.
+const EXPECTED_FAILURES: &[(&str, &str)] = &[
+    // Single-Region customer keys encrypting the card-token-metadata global table (both
+    // regions) and an Aurora global member in us-west-2.
+    ("RR-KMS-001", "arn:aws:kms:us-east-1:418295736402:key/c307696c-2c7a-41c2-ae83-23efcf138b4d"),
+    ("RR-KMS-001", "arn:aws:kms:eu-west-1:418295736402:key/f4c016ce-c9ec-40d4-adea-64a7456c8aa5"),
+    ("RR-KMS-001", "arn:aws:kms:us-west-2:530741926318:key/bdc5c4e6-d2a5-46f9-ae71-e17092dc89ca"),
+    // Multi-Region primary never replicated to eu-west-1.
+    ("RR-KMS-002", "arn:aws:kms:us-east-1:418295736402:key/mrk-139ce618cf0940dabfa75479a2388e2f"),
+    // Single-Region keys with no replicated data.
+    ("RR-KMS-003", "arn:aws:kms:us-east-1:418295736402:key/f4ab9714-0f30-482a-a980-b053d52b24a4"),
+    ("RR-KMS-003", "arn:aws:kms:us-east-1:852067391524:key/1cf27b93-0410-47e8-ab45-93c28dbd2913"),
+    // Secrets with no replica in the partner region.
+    ("RR-SEC-001", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/fraud-scoring-api-token-q3Rz7o"),
+    ("RR-SEC-001", "arn:aws:secretsmanager:us-east-1:852067391524:secret:analytics/snowflake-loader-pk7QEv"),
+    // Replicas stuck Failed and InProgress.
+    ("RR-SEC-002", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/card-network-mtls-cert-0bn3No"),
+    ("RR-SEC-002", "arn:aws:secretsmanager:us-east-1:530741926318:secret:ledger/reporting-readonly-mIPQUI"),
+    // Partner replica encrypted with aws/secretsmanager.
+    ("RR-SEC-003", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/webhook-signing-key-ds4JCC"),
+    // Tables with no replica in the partner region.
+    ("RR-DDB-001", "arn:aws:dynamodb:us-east-1:418295736402:table/payout-batches"),
+    ("RR-DDB-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/sepa-direct-debit-mandates"),
+    // Legacy 2017.11.29 global table.
+    ("RR-DDB-002", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
+    ("RR-DDB-002", "arn:aws:dynamodb:eu-west-1:418295736402:table/merchant-webhook-deliveries"),
+    // PITR off on one replica of a global table, and on the forgotten table.
+    ("RR-DDB-003", "arn:aws:dynamodb:eu-west-1:418295736402:table/api-rate-limit-counters"),
+    ("RR-DDB-003", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
+    // Standalone Aurora cluster.
+    ("RR-RDS-001", "arn:aws:rds:us-east-1:530741926318:cluster:ledger-reconciliation"),
+    // Global cluster with a member in us-east-1 only.
+    ("RR-RDS-002", "arn:aws:rds::530741926318:global-cluster:helios-fx-ledger-global"),
+    // Global cluster whose writer is in us-west-2.
+    ("RR-RDS-003", "arn:aws:rds::530741926318:global-cluster:ledger-reporting-global"),
+    // eu-west-1 compute reading secrets in us-east-1.
+    ("RR-HOT-001", "arn:aws:lambda:eu-west-1:418295736402:function:settlement-notifier"),
+    ("RR-HOT-001", "arn:aws:ecs:eu-west-1:418295736402:task-definition/merchant-portal:57"),
+    // Resources in unsanctioned regions.
+    ("RR-REG-001", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
+    ("RR-REG-001", "arn:aws:lambda:ap-southeast-2:852067391524:function:fx-rates-poller"),
+    ("RR-REG-001", "arn:aws:rds:us-west-2:530741926318:cluster:ledger-reporting-usw2"),
+    // Accounts outside the OU that carries the region guardrail.
+    ("RR-REG-002", "arn:aws:iam::739514682047:root"),
+    ("RR-REG-002", "arn:aws:iam::852067391524:root"),
+    // An account SCP that denies eu-west-1.
+    ("RR-REG-003", "arn:aws:iam::852067391524:root"),
+    // EU data replicated to us-east-1.
+    ("RR-RES-001", "arn:aws:dynamodb:us-east-1:418295736402:table/eu-merchant-settlement-profiles"),
+    ("RR-RES-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/eu-merchant-settlement-profiles"),
+    ("RR-RES-001", "arn:aws:dynamodb:us-east-1:739514682047:table/kyc-verification-index"),
+    // Data stores without the residency tag.
+    ("RR-RES-002", "arn:aws:s3:::helios-analytics-raw-events"),
+    ("RR-RES-002", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
+];
+
+/// Correctly built resources: no rule may fail on them.
+const COMPLIANT: &[&str] = &[
+    "arn:aws:dynamodb:us-east-1:418295736402:table/payments-idempotency-keys",
+    "arn:aws:dynamodb:eu-west-1:418295736402:table/payments-idempotency-keys",
+    "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-sessions",
+    "arn:aws:dynamodb:eu-west-1:418295736402:table/merchant-sessions",
+    "arn:aws:kms:us-east-1:418295736402:key/mrk-e6b37b599a5524960c06769165106a02",
+    "arn:aws:kms:eu-west-1:418295736402:key/mrk-e6b37b599a5524960c06769165106a02",
+    "arn:aws:kms:us-east-1:530741926318:key/mrk-142bb15a1310f047e6b137378c3e1e0d",
+    "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/psp-adyen-api-key-",
+    "arn:aws:secretsmanager:eu-west-1:418295736402:secret:payments/eu-acquirer-credentials-",
+    "arn:aws:secretsmanager:us-east-1:530741926318:secret:rds!cluster-",
+    "arn:aws:rds::530741926318:global-cluster:helios-ledger-global",
+    "arn:aws:rds:us-east-1:530741926318:cluster:helios-ledger-use1",
+    "arn:aws:rds:eu-west-1:530741926318:cluster:helios-ledger-euw1",
+    "arn:aws:lambda:us-east-1:418295736402:function:payments-authorizer",
+    "arn:aws:lambda:eu-west-1:418295736402:function:payments-authorizer",
+    "arn:aws:ecs:eu-west-1:418295736402:task-definition/payments-api:318",
+    "arn:aws:ecs:us-east-1:418295736402:task-definition/payments-api:318",
+    "arn:aws:s3:::helios-settlement-exports-use1",
+    "arn:aws:s3:::helios-settlement-exports-euw1",
+    "arn:aws:s3:::helios-eu-kyc-documents",
+    "arn:aws:iam::418295736402:root",
+    "arn:aws:iam::530741926318:root",
+];
+
+const CATEGORIES: &[&str] = &[
+    "kms",
+    "secrets",
+    "dynamodb",
+    "rds",
+    "hot-path",
+    "regions",
+    "residency",
+];
+
+#[test]
+fn demo_scan_fails_the_gate_with_a_versioned_report() {
+    let (code, report) = demo_scan();
+    assert_eq!(code, 1, "the demo estate fails the gate");
+    assert_eq!(report["schema_version"], "1.0");
+    assert_eq!(report["scope"]["source"], "demo");
+    assert_eq!(report["scope"]["as_of"], "2026-11-22");
+    assert_eq!(
+        report["scope"]["region_pairs"],
+        serde_json::json!(["us-east-1+eu-west-1"])
+    );
+    assert!(
+        report["scope"]["resources"].as_u64().unwrap() >= 60,
+        "scope: {}",
+        report["scope"]
+    );
+    assert!(
+        report["scope"]["accounts"].as_u64().unwrap() >= 4,
+        "scope: {}",
+        report["scope"]
+    );
+    assert_eq!(
+        report["scope"]["outside_pair_sources"],
+        serde_json::json!(["aws-config"])
+    );
+}
+
+#[test]
+fn failing_findings_cover_every_category() {
+    let (_, report) = demo_scan();
+    let seen: BTreeSet<&str> = failing(&report)
+        .iter()
+        .map(|f| f["category"].as_str().unwrap())
+        .collect();
+    for category in CATEGORIES {
+        assert!(
+            seen.contains(category),
+            "no failing finding in category {category}; failing in {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn every_anti_pattern_fails_its_rule() {
+    let (_, report) = demo_scan();
+    let actual = failing_pairs(&report);
+    let missing: Vec<_> = EXPECTED_FAILURES
+        .iter()
+        .filter(|(rule, arn)| !actual.contains(&(rule.to_string(), arn.to_string())))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "expected failures not reported: {missing:#?}\nfailing: {actual:#?}"
+    );
+    let rules: BTreeSet<&str> = EXPECTED_FAILURES.iter().map(|(rule, _)| *rule).collect();
+    assert_eq!(
+        rules.len(),
+        18,
+        "every rule has an anti-pattern in the demo"
+    );
+}
+
+#[test]
+fn compliant_resources_pass() {
+    let (_, report) = demo_scan();
+    for f in failing(&report) {
+        let arn = f["resource_arn"].as_str().unwrap();
+        for good in COMPLIANT {
+            // Secret ARNs end in a random suffix; the list gives their prefix.
+            let hit = if good.ends_with('-') {
+                arn.starts_with(good)
+            } else {
+                arn == *good
+            };
+            assert!(
+                !hit,
+                "{} fails on a correctly built resource {arn}: {}",
+                f["rule_id"], f["message"]
+            );
+        }
+    }
+}
+
+#[test]
+fn aws_managed_keys_and_rds_owned_secrets_are_never_flagged() {
+    let (_, report) = demo_scan();
+    for f in failing(&report) {
+        let rule = f["rule_id"].as_str().unwrap();
+        let message = f["message"].as_str().unwrap_or_default();
+        if rule.starts_with("RR-KMS-") {
+            assert!(
+                !message.contains("alias/aws/"),
+                "{rule} flags an AWS managed key: {message}"
+            );
+        }
+        if rule.starts_with("RR-SEC-") {
+            let arn = f["resource_arn"].as_str().unwrap();
+            assert!(
+                !arn.contains(":secret:rds!"),
+                "{rule} flags an RDS-managed secret: {arn}"
+            );
+        }
+    }
+}
+
+#[test]
+fn collection_gaps_are_reported() {
+    let (_, report) = demo_scan();
+    let gaps = report["gaps"].as_array().expect("gaps is a list");
+    assert!(
+        gaps.iter().any(|g| g["account_id"] == ANALYTICS
+            && g["region"] == "eu-west-1"
+            && g["service"] == "secretsmanager"
+            && g["error_code"] == "AccessDeniedException"),
+        "gaps: {gaps:#?}"
+    );
+    assert!(gaps
+        .iter()
+        .any(|g| g["account_id"] == LEGACY && g["service"] == "sts" && g.get("region").is_none()));
+    assert!(
+        findings(&report).iter().any(|f| f["status"] == "unknown"
+            && f["account_id"] == ANALYTICS
+            && f["region"] == "eu-west-1"),
+        "the secretsmanager gap makes rules unknown in eu-west-1"
+    );
+    let accounts = report["scores"]["accounts"].as_array().unwrap();
+    let legacy = accounts
+        .iter()
+        .find(|a| a["account_id"] == LEGACY)
+        .expect("legacy account scored");
+    assert_eq!(legacy["assessed"], false);
+    assert!(report["scores"]["overall_coverage"].as_f64().unwrap() < 1.0);
+}
+
+#[test]
+fn waivers_in_force_and_expired() {
+    let (_, report) = demo_scan();
+    let waivers = report["waivers"].as_array().expect("waivers is a list");
+    assert_eq!(waivers.len(), 2);
+    let expired: Vec<_> = waivers.iter().filter(|w| w["state"] == "expired").collect();
+    assert_eq!(expired.len(), 1, "waivers: {waivers:#?}");
+    assert_eq!(expired[0]["expires"], "2026-09-30");
+    assert_eq!(expired[0]["rule_id"], "RR-KMS-001");
+    let in_force: Vec<_> = waivers
+        .iter()
+        .filter(|w| w["state"] == "in-force")
+        .collect();
+    assert_eq!(in_force.len(), 1);
+    assert_eq!(in_force[0]["expires"], "2027-06-30");
+    assert!(in_force[0]["matched"].as_u64().unwrap() >= 1);
+
+    // The waived finding is reported, marked waived; the expired waiver covers nothing.
+    let find = |rule: &str, arn: &str| {
+        failing(&report)
+            .into_iter()
+            .find(|f| f["rule_id"] == rule && f["resource_arn"] == arn)
+            .unwrap_or_else(|| panic!("no failing {rule} on {arn}"))
+            .clone()
+    };
+    let scratch = find(
+        "RR-DDB-001",
+        "arn:aws:dynamodb:us-east-1:852067391524:table/analytics-scratch-merchant-cohorts",
+    );
+    assert_eq!(scratch["waived"], true);
+    let legacy_key = find(
+        "RR-KMS-001",
+        &format!("arn:aws:kms:us-east-1:{PAYMENTS}:key/c307696c-2c7a-41c2-ae83-23efcf138b4d"),
+    );
+    assert_eq!(legacy_key["waived"], false);
+}

@@ -296,7 +296,11 @@ fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
             .parse::<i64>()
             .ok()
             .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| Failure::bad_input(format!("SOURCE_DATE_EPOCH={text:?}: not a number of seconds since 1970-01-01"))),
+            .ok_or_else(|| {
+                Failure::bad_input(format!(
+                    "SOURCE_DATE_EPOCH={text:?}: not a number of seconds since 1970-01-01"
+                ))
+            }),
         _ => Ok(chrono::Utc::now()),
     }
 }
@@ -317,7 +321,9 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(|e| fail(&e))?;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| fail(&e))?;
     }
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
@@ -394,7 +400,7 @@ pub fn explain_text(rule: &crate::rules::Rule) -> String {
     if let Some(tf) = &s.remediation.terraform {
         out.push_str(&format!("\nTerraform\n{}\n", tf.trim()));
     }
-    out.push_str(&format!("\nCondition (CEL)\n"));
+    out.push_str("\nCondition (CEL)\n");
     if let Some(scope) = &s.scope {
         out.push_str(&format!("  scope:     {}\n", scope.trim()));
     }

@@ -18,6 +18,7 @@ pub(super) struct RawConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRegions {
+    #[allow(clippy::type_complexity)] // mirrors the TOML nesting: spans at every level
     pub pairs: Option<Spanned<Vec<Spanned<Vec<Spanned<String>>>>>>,
     pub sanctioned: Option<Vec<Spanned<String>>>,
     #[serde(default)]

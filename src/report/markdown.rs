@@ -15,14 +15,28 @@ pub fn render(report: &ScanReport, rules: &RuleSet) -> Result<String, String> {
 }
 
 /// Renders within `limit` characters, showing as many failing findings as fit.
-pub fn render_with_limit(report: &ScanReport, rules: &RuleSet, limit: usize) -> Result<String, String> {
-    let at = |max: Option<usize>| templates::render(templates::MARKDOWN_TEMPLATE, report, &view::build(report, rules, max));
+pub fn render_with_limit(
+    report: &ScanReport,
+    rules: &RuleSet,
+    limit: usize,
+) -> Result<String, String> {
+    let at = |max: Option<usize>| {
+        templates::render(
+            templates::MARKDOWN_TEMPLATE,
+            report,
+            &view::build(report, rules, max),
+        )
+    };
     let full = at(None)?;
     if full.chars().count() <= limit {
         return Ok(full);
     }
     // The largest number of findings that fits; rendering is monotonic in it.
-    let failing = report.findings.iter().filter(|f| f.status == Status::Fail && !f.waived).count();
+    let failing = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && !f.waived)
+        .count();
     let (mut lo, mut hi) = (0usize, failing);
     let mut best = None;
     while lo < hi {

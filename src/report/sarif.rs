@@ -22,9 +22,10 @@ use crate::inventory::Gap;
 use crate::rules::{Rule, RuleSet, Severity};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor, ReportingDescriptorReference,
-    Result as SarifResult, ResultLevel, Run, RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run,
+    RunAutomationDetails, Sarif, Suppression, Tool, ToolComponent,
 };
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
@@ -50,7 +51,8 @@ pub fn render(report: &ScanReport, rules: &RuleSet) -> String {
 /// Renders with an explicit result cap (tests use small ones).
 pub fn render_with_limit(report: &ScanReport, rules: &RuleSet, max_results: usize) -> String {
     let log = build(report, rules, max_results);
-    let mut text = serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }
@@ -87,12 +89,21 @@ pub fn fingerprint(rule_id: &str, arn: &str) -> String {
 pub fn resource_uri(finding: &Finding) -> String {
     let mut parts = finding.resource_arn.splitn(6, ':');
     let (service, resource) = match (parts.next(), parts.next(), parts.next(), parts.nth(2)) {
-        (Some("arn"), Some(_), Some(service), Some(resource)) if !service.is_empty() && !resource.is_empty() => {
+        (Some("arn"), Some(_), Some(service), Some(resource))
+            if !service.is_empty() && !resource.is_empty() =>
+        {
             (service.to_string(), resource.to_string())
         }
-        _ => (finding.resource_type.replace("::", "-").to_lowercase(), finding.resource_arn.clone()),
+        _ => (
+            finding.resource_type.replace("::", "-").to_lowercase(),
+            finding.resource_arn.clone(),
+        ),
     };
-    let region = if finding.region.is_empty() { "global" } else { &finding.region };
+    let region = if finding.region.is_empty() {
+        "global"
+    } else {
+        &finding.region
+    };
     format!(
         "aws/{}/{}/{}/{}",
         encode(&finding.account_id, false),
@@ -105,7 +116,9 @@ pub fn resource_uri(finding: &Finding) -> String {
 fn encode(text: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (keep_slash && b == b'/');
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/');
         if keep {
             out.push(b as char);
         } else {
@@ -120,13 +133,22 @@ fn encode(text: &str, keep_slash: bool) -> String {
 
 fn bag(tags: Option<Vec<String>>, entries: BTreeMap<String, Value>) -> PropertyBag {
     match tags {
-        Some(tags) => PropertyBag::builder().tags(tags).additional_properties(entries).build(),
-        None => PropertyBag::builder().additional_properties(entries).build(),
+        Some(tags) => PropertyBag::builder()
+            .tags(tags)
+            .additional_properties(entries)
+            .build(),
+        None => PropertyBag::builder()
+            .additional_properties(entries)
+            .build(),
     }
 }
 
 fn entries(pairs: &[(&str, Value)]) -> BTreeMap<String, Value> {
-    pairs.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 /// The driver's rule table: every loaded rule, then any rule a finding names that is
@@ -138,7 +160,10 @@ struct RuleTable {
 
 impl RuleTable {
     fn new(rules: &RuleSet, findings: &[Finding]) -> RuleTable {
-        let mut table = RuleTable { descriptors: Vec::new(), index: HashMap::new() };
+        let mut table = RuleTable {
+            descriptors: Vec::new(),
+            index: HashMap::new(),
+        };
         for rule in &rules.rules {
             table.push(rule.spec.id.clone(), descriptor(rule));
         }
@@ -157,7 +182,12 @@ impl RuleTable {
 }
 
 fn rule_properties(category: &str, severity: Severity, precision: &str) -> PropertyBag {
-    let tags = vec!["security".to_string(), "resilience".to_string(), "multi-region".to_string(), category.to_string()];
+    let tags = vec![
+        "security".to_string(),
+        "resilience".to_string(),
+        "multi-region".to_string(),
+        category.to_string(),
+    ];
     let mut props = entries(&[("precision", json!(precision))]);
     if let Some(s) = security_severity(severity) {
         props.insert("security-severity".into(), json!(s));
@@ -174,7 +204,12 @@ pub fn help_text(rule: &Rule) -> (String, String) {
         text.push_str(&format!("\n\nAWS CLI:\n{cli}"));
         markdown.push_str(&format!("\n\n**AWS CLI**\n\n```sh\n{cli}\n```"));
     }
-    if let Some(tf) = r.terraform.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(tf) = r
+        .terraform
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         text.push_str(&format!("\n\nTerraform:\n{tf}"));
         markdown.push_str(&format!("\n\n**Terraform**\n\n```hcl\n{tf}\n```"));
     }
@@ -188,15 +223,34 @@ pub fn help_text(rule: &Rule) -> (String, String) {
 fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let s = &rule.spec;
     let (text, markdown) = help_text(rule);
-    let config = ReportingConfiguration::builder().level(json!(level(rule.severity))).build();
+    let config = ReportingConfiguration::builder()
+        .level(json!(level(rule.severity)))
+        .build();
     let builder = ReportingDescriptor::builder()
         .id(s.id.clone())
         .name(s.name.clone())
-        .short_description(MultiformatMessageString::builder().text(s.title.trim()).build())
-        .full_description(MultiformatMessageString::builder().text(s.rationale.trim()).build())
-        .help(MultiformatMessageString::builder().text(text).markdown(markdown).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(s.title.trim())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(s.rationale.trim())
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(text)
+                .markdown(markdown)
+                .build(),
+        )
         .default_configuration(config)
-        .properties(rule_properties(s.category.as_str(), rule.severity, &s.precision));
+        .properties(rule_properties(
+            s.category.as_str(),
+            rule.severity,
+            &s.precision,
+        ));
     if s.help_uri.is_empty() {
         builder.build()
     } else {
@@ -207,11 +261,17 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
 }
 
 fn fallback_descriptor(f: &Finding) -> ReportingDescriptor {
-    let config = ReportingConfiguration::builder().level(json!(level(f.severity))).build();
+    let config = ReportingConfiguration::builder()
+        .level(json!(level(f.severity)))
+        .build();
     ReportingDescriptor::builder()
         .id(f.rule_id.to_string())
         .name(f.rule_name.to_string())
-        .short_description(MultiformatMessageString::builder().text(f.title.to_string()).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(f.title.to_string())
+                .build(),
+        )
         .default_configuration(config)
         .properties(rule_properties(f.category.as_str(), f.severity, "medium"))
         .build()
@@ -220,26 +280,49 @@ fn fallback_descriptor(f: &Finding) -> ReportingDescriptor {
 fn result(f: &Finding, table: &RuleTable) -> SarifResult {
     let uri = resource_uri(f);
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(uri).uri_base_id(URI_BASE_ID).build())
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(uri)
+                .uri_base_id(URI_BASE_ID)
+                .build(),
+        )
         .region(Region::builder().start_line(1).build())
         .build();
     let logical = LogicalLocation::builder()
         .fully_qualified_name(f.resource_arn.clone())
-        .name(f.resource_arn.rsplit([':', '/']).next().unwrap_or(&f.resource_arn).to_string())
+        .name(
+            f.resource_arn
+                .rsplit([':', '/'])
+                .next()
+                .unwrap_or(&f.resource_arn)
+                .to_string(),
+        )
         .kind("resource")
         .build();
-    let location = Location::builder().physical_location(physical).logical_locations(vec![logical]).build();
+    let location = Location::builder()
+        .physical_location(physical)
+        .logical_locations(vec![logical])
+        .build();
     let text = format!(
         "{} [{} in account {}, region {}]",
         f.message.trim_end_matches('.'),
         f.resource_arn,
         f.account_id,
-        if f.region.is_empty() { "global" } else { &f.region }
+        if f.region.is_empty() {
+            "global"
+        } else {
+            &f.region
+        }
     );
     let props = entries(&[
         ("account", json!(&*f.account_id)),
         ("region", json!(&*f.region)),
-        ("partnerRegion", f.partner_region.as_deref().map_or(Value::Null, |p| json!(p))),
+        (
+            "partnerRegion",
+            f.partner_region
+                .as_deref()
+                .map_or(Value::Null, |p| json!(p)),
+        ),
         ("regionPair", json!(&*f.region_pair)),
         ("category", json!(f.category.as_str())),
         ("severity", json!(f.severity.as_str())),
@@ -247,7 +330,10 @@ fn result(f: &Finding, table: &RuleTable) -> SarifResult {
         ("resourceArn", json!(&f.resource_arn)),
     ]);
     let mut fingerprints = BTreeMap::new();
-    fingerprints.insert("primaryLocationLineHash".to_string(), fingerprint(&f.rule_id, &f.resource_arn));
+    fingerprints.insert(
+        "primaryLocationLineHash".to_string(),
+        fingerprint(&f.rule_id, &f.resource_arn),
+    );
     let mut r = SarifResult::builder()
         .rule_id(f.rule_id.to_string())
         .level(level(f.severity))
@@ -257,11 +343,21 @@ fn result(f: &Finding, table: &RuleTable) -> SarifResult {
         .properties(bag(None, props))
         .build();
     r.rule_index = table.index.get(&*f.rule_id).map(|i| *i as i64);
-    r.baseline_state = f.new.map(|new| json!(if new { "new" } else { "unchanged" }));
+    r.baseline_state = f
+        .new
+        .map(|new| json!(if new { "new" } else { "unchanged" }));
     if f.waived {
         let (justification, expires) = match &f.waiver {
-            Some(w) => (w.reason.clone(), w.expires.map(|d| json!(d.to_string())).unwrap_or(Value::Null)),
-            None => ("waived in the regionready configuration".to_string(), Value::Null),
+            Some(w) => (
+                w.reason.clone(),
+                w.expires
+                    .map(|d| json!(d.to_string()))
+                    .unwrap_or(Value::Null),
+            ),
+            None => (
+                "waived in the regionready configuration".to_string(),
+                Value::Null,
+            ),
         };
         let suppression = Suppression::builder()
             .kind(json!("external"))
@@ -274,14 +370,20 @@ fn result(f: &Finding, table: &RuleTable) -> SarifResult {
     r
 }
 
-fn notification(text: String, props: BTreeMap<String, Value>, rule: Option<(&str, Option<usize>)>) -> Notification {
+fn notification(
+    text: String,
+    props: BTreeMap<String, Value>,
+    rule: Option<(&str, Option<usize>)>,
+) -> Notification {
     let mut n = Notification::builder()
         .level(json!("warning"))
         .message(Message::builder().text(text).build())
         .properties(bag(None, props))
         .build();
     n.associated_rule = rule.map(|(id, index)| {
-        let mut r = ReportingDescriptorReference::builder().id(id.to_string()).build();
+        let mut r = ReportingDescriptorReference::builder()
+            .id(id.to_string())
+            .build();
         r.index = index.map(|i| i as i64);
         r
     });
@@ -294,7 +396,11 @@ fn unknown_notification(f: &Finding, table: &RuleTable) -> Notification {
         f.rule_id,
         f.resource_arn,
         f.account_id,
-        if f.region.is_empty() { "global" } else { &f.region },
+        if f.region.is_empty() {
+            "global"
+        } else {
+            &f.region
+        },
         f.message
     );
     let props = entries(&[
@@ -305,7 +411,11 @@ fn unknown_notification(f: &Finding, table: &RuleTable) -> Notification {
         ("resourceArn", json!(&f.resource_arn)),
         ("regionPair", json!(&*f.region_pair)),
     ]);
-    notification(text, props, Some((&f.rule_id, table.index.get(&*f.rule_id).copied())))
+    notification(
+        text,
+        props,
+        Some((&f.rule_id, table.index.get(&*f.rule_id).copied())),
+    )
 }
 
 fn gap_notification(g: &Gap) -> Notification {
@@ -317,7 +427,10 @@ fn gap_notification(g: &Gap) -> Notification {
     let props = entries(&[
         ("kind", json!("collection-gap")),
         ("account", json!(&g.account_id)),
-        ("region", g.region.as_deref().map_or(Value::Null, |r| json!(r))),
+        (
+            "region",
+            g.region.as_deref().map_or(Value::Null, |r| json!(r)),
+        ),
         ("service", json!(&g.service)),
         ("errorCode", json!(&g.error_code)),
     ]);
@@ -336,7 +449,11 @@ pub fn automation_id(report: &ScanReport) -> String {
 /// Builds the SARIF log.
 pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif {
     let table = RuleTable::new(rules, &report.findings);
-    let mut failing: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Fail).collect();
+    let mut failing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .collect();
     // Most severe first, unwaived before waived: what is cut is the least important.
     failing.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.waived.cmp(&b.waived)));
     let total = failing.len();
@@ -356,7 +473,13 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
         ]);
         notes.push(notification(text, props, None));
     }
-    notes.extend(report.findings.iter().filter(|f| f.status == Status::Unknown).map(|f| unknown_notification(f, &table)));
+    notes.extend(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Unknown)
+            .map(|f| unknown_notification(f, &table)),
+    );
     notes.extend(report.gaps.iter().map(gap_notification));
     let invocation_props = entries(&[
         ("asOf", json!(&report.scope.as_of)),
@@ -364,7 +487,10 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
         ("gatePassed", json!(report.gate.passed)),
         ("gateReasons", json!(&report.gate.reasons)),
     ]);
-    let mut invocation = Invocation::builder().execution_successful(true).properties(bag(None, invocation_props)).build();
+    let mut invocation = Invocation::builder()
+        .execution_successful(true)
+        .properties(bag(None, invocation_props))
+        .build();
     if !notes.is_empty() {
         invocation.tool_execution_notifications = Some(notes);
     }
@@ -381,7 +507,11 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
         URI_BASE_ID.to_string(),
         ArtifactLocation::builder()
             .uri("aws:///")
-            .description(Message::builder().text("AWS resources, as aws/<account>/<region>/<service>/<resource-id>").build())
+            .description(
+                Message::builder()
+                    .text("AWS resources, as aws/<account>/<region>/<service>/<resource-id>")
+                    .build(),
+            )
             .build(),
     );
     let run_props = entries(&[
@@ -395,11 +525,19 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
     ]);
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .automation_details(RunAutomationDetails::builder().id(automation_id(report)).build())
+        .automation_details(
+            RunAutomationDetails::builder()
+                .id(automation_id(report))
+                .build(),
+        )
         .original_uri_base_ids(base_ids)
         .invocations(vec![invocation])
         .results(results)
         .properties(bag(None, run_props))
         .build();
-    Sarif::builder().schema(SARIF_SCHEMA_URI).version(json!("2.1.0")).runs(vec![run]).build()
+    Sarif::builder()
+        .schema(SARIF_SCHEMA_URI)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build()
 }

@@ -36,7 +36,9 @@ pub fn md(text: &str) -> String {
 /// Text for inside a Markdown code span in a table cell: backslashes show literally
 /// there, so only the table's `|` is escaped and backticks are replaced.
 pub fn md_code(text: &str) -> String {
-    text.replace(['\r', '\n'], " ").replace('|', "\\|").replace('`', "'")
+    text.replace(['\r', '\n'], " ")
+        .replace('|', "\\|")
+        .replace('`', "'")
 }
 
 /// A multi-line Markdown paragraph: no raw HTML.
@@ -53,7 +55,13 @@ pub fn fence(code: &str) -> String {
 /// The template environment with both templates and the filters.
 pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
-    env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".html.j2") {
+            AutoEscape::Html
+        } else {
+            AutoEscape::None
+        }
+    });
     env.set_trim_blocks(false);
     env.add_filter("md", |s: String| md(&s));
     env.add_filter("mdcode", |s: String| md_code(&s));
@@ -65,12 +73,20 @@ pub fn environment() -> Result<Environment<'static>, minijinja::Error> {
 }
 
 /// Renders a template with the report and its view.
-pub fn render(name: &str, report: &super::ScanReport, view: &super::view::View) -> Result<String, String> {
+pub fn render(
+    name: &str,
+    report: &super::ScanReport,
+    view: &super::view::View,
+) -> Result<String, String> {
     let env = environment().map_err(|e| format!("report template: {e:#}"))?;
-    let template = env.get_template(name).map_err(|e| format!("report template: {e:#}"))?;
+    let template = env
+        .get_template(name)
+        .map_err(|e| format!("report template: {e:#}"))?;
     let context = minijinja::context! {
         r => minijinja::Value::from_serialize(report),
         v => minijinja::Value::from_serialize(view),
     };
-    template.render(context).map_err(|e| format!("{name}: {e:#}"))
+    template
+        .render(context)
+        .map_err(|e| format!("{name}: {e:#}"))
 }

@@ -191,25 +191,45 @@ fn row(f: &Finding) -> FindingRow {
         severity: f.severity.as_str().to_string(),
         arn: f.resource_arn.clone(),
         account: f.account_id.to_string(),
-        region: if f.region.is_empty() { "global".into() } else { f.region.to_string() },
+        region: if f.region.is_empty() {
+            "global".into()
+        } else {
+            f.region.to_string()
+        },
         partner: f.partner_region.as_deref().unwrap_or("").to_string(),
         message: f.message.clone(),
         new: f.new == Some(true),
         waiver: f.waiver.as_ref().map(|w| w.reason.clone()),
-        expires: f.waiver.as_ref().and_then(|w| w.expires).map(|d| d.to_string()),
+        expires: f
+            .waiver
+            .as_ref()
+            .and_then(|w| w.expires)
+            .map(|d| d.to_string()),
     }
 }
 
 fn heatmap(report: &ScanReport) -> Heatmap {
-    let mut columns = vec![Label { x: LABEL_WIDTH + CELL_W / 2, y: HEADER_H - 12, text: "overall".into() }];
+    let mut columns = vec![Label {
+        x: LABEL_WIDTH + CELL_W / 2,
+        y: HEADER_H - 12,
+        text: "overall".into(),
+    }];
     for (i, c) in crate::rules::Category::ALL.iter().enumerate() {
-        columns.push(Label { x: LABEL_WIDTH + CELL_W * (i as u32 + 1) + CELL_W / 2, y: HEADER_H - 12, text: c.as_str().into() });
+        columns.push(Label {
+            x: LABEL_WIDTH + CELL_W * (i as u32 + 1) + CELL_W / 2,
+            y: HEADER_H - 12,
+            text: c.as_str().into(),
+        });
     }
     let mut rows = Vec::new();
     let mut cells = Vec::new();
     for (r, a) in report.scores.accounts.iter().enumerate() {
         let y = HEADER_H + CELL_H * r as u32;
-        rows.push(Label { x: LABEL_WIDTH - 10, y: y + CELL_H / 2 + 5, text: account_label(&a.account_id, a.name.as_deref()) });
+        rows.push(Label {
+            x: LABEL_WIDTH - 10,
+            y: y + CELL_H / 2 + 5,
+            text: account_label(&a.account_id, a.name.as_deref()),
+        });
         let mut values = vec![("overall".to_string(), &a.score)];
         for category in crate::rules::Category::ALL {
             if let Some(c) = a.categories.iter().find(|c| c.category == category) {
@@ -221,7 +241,10 @@ fn heatmap(report: &ScanReport) -> Heatmap {
             let col = if i == 0 {
                 0
             } else {
-                crate::rules::Category::ALL.iter().position(|c| c.as_str() == name).map_or(0, |p| p + 1)
+                crate::rules::Category::ALL
+                    .iter()
+                    .position(|c| c.as_str() == name)
+                    .map_or(0, |p| p + 1)
             };
             let (fill, ink) = score_color(score.score);
             let text = score.score.map_or("n/a".to_string(), |s| format!("{s:.0}"));
@@ -234,12 +257,27 @@ fn heatmap(report: &ScanReport) -> Heatmap {
                 score.failed,
                 score.unknown
             );
-            cells.push(Cell { x: LABEL_WIDTH + CELL_W * col as u32, y, w: CELL_W - 2, h: CELL_H - 2, fill, ink, text, title });
+            cells.push(Cell {
+                x: LABEL_WIDTH + CELL_W * col as u32,
+                y,
+                w: CELL_W - 2,
+                h: CELL_H - 2,
+                fill,
+                ink,
+                text,
+                title,
+            });
         }
     }
     let width = LABEL_WIDTH + CELL_W * (crate::rules::Category::ALL.len() as u32 + 1);
     let height = HEADER_H + CELL_H * report.scores.accounts.len().max(1) as u32;
-    Heatmap { width, height, columns, rows, cells }
+    Heatmap {
+        width,
+        height,
+        columns,
+        rows,
+        cells,
+    }
 }
 
 fn account_label(id: &str, name: Option<&str>) -> String {
@@ -252,17 +290,29 @@ fn account_label(id: &str, name: Option<&str>) -> String {
 /// Blockers: rules with unwaived failures, ranked as the module doc says.
 pub fn blockers(findings: &[Finding]) -> Vec<Blocker> {
     let mut by_rule: BTreeMap<&str, (&Finding, BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
-    for f in findings.iter().filter(|f| f.status == Status::Fail && !f.waived) {
-        let entry = by_rule.entry(&f.rule_id).or_insert_with(|| (f, BTreeSet::new(), BTreeSet::new()));
+    for f in findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && !f.waived)
+    {
+        let entry = by_rule
+            .entry(&f.rule_id)
+            .or_insert_with(|| (f, BTreeSet::new(), BTreeSet::new()));
         entry.1.insert(&f.account_id);
         entry.2.insert(&f.resource_arn);
         if f.severity > entry.0.severity {
             entry.0 = f;
         }
     }
-    let mut list: Vec<(Severity, usize, usize, &str, &Finding)> =
-        by_rule.into_iter().map(|(id, (f, acc, res))| (f.severity, acc.len(), res.len(), id, f)).collect();
-    list.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(b.2.cmp(&a.2)).then(a.3.cmp(b.3)));
+    let mut list: Vec<(Severity, usize, usize, &str, &Finding)> = by_rule
+        .into_iter()
+        .map(|(id, (f, acc, res))| (f.severity, acc.len(), res.len(), id, f))
+        .collect();
+    list.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(b.3))
+    });
     list.into_iter()
         .enumerate()
         .map(|(i, (severity, accounts, resources, id, f))| Blocker {
@@ -281,15 +331,24 @@ pub fn blockers(findings: &[Finding]) -> Vec<Blocker> {
 /// uses it to stay within a comment); `None` shows every failing finding.
 pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) -> View {
     let s = &report.scores;
-    let failing: Vec<&Finding> = report.findings.iter().filter(|f| f.status == Status::Fail && !f.waived).collect();
+    let failing: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail && !f.waived)
+        .collect();
     let all_blockers = blockers(&report.findings);
     let order: Vec<String> = all_blockers.iter().map(|b| b.rule_id.clone()).collect();
     let mut budget = max_findings.unwrap_or(usize::MAX);
     let mut groups = Vec::new();
     let mut shown = 0;
     for rule_id in &order {
-        let members: Vec<&&Finding> = failing.iter().filter(|f| &*f.rule_id == rule_id.as_str()).collect();
-        let Some(first) = members.first() else { continue };
+        let members: Vec<&&Finding> = failing
+            .iter()
+            .filter(|f| &*f.rule_id == rule_id.as_str())
+            .collect();
+        let Some(first) = members.first() else {
+            continue;
+        };
         let take = members.len().min(budget);
         budget -= take;
         shown += take;
@@ -321,7 +380,10 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
             account: account_label(&a.account_id, a.name.as_deref()),
             region: "all regions".into(),
             service: "*".into(),
-            reason: a.reason.clone().unwrap_or_else(|| "nothing could be read".into()),
+            reason: a
+                .reason
+                .clone()
+                .unwrap_or_else(|| "nothing could be read".into()),
         })
         .collect();
     not_assessed.extend(report.gaps.iter().map(|g| NotAssessed {
@@ -355,7 +417,10 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
             })
             .collect(),
         heatmap: heatmap(report),
-        categories: crate::rules::Category::ALL.iter().map(|c| c.as_str().to_string()).collect(),
+        categories: crate::rules::Category::ALL
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
         accounts: s
             .accounts
             .iter()
@@ -367,7 +432,11 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
                 cells: crate::rules::Category::ALL
                     .iter()
                     .map(|c| {
-                        let score = a.categories.iter().find(|x| x.category == *c).and_then(|x| x.score.score);
+                        let score = a
+                            .categories
+                            .iter()
+                            .find(|x| x.category == *c)
+                            .and_then(|x| x.score.score);
                         score.map_or("n/a".to_string(), |v| format!("{v:.0}"))
                     })
                     .collect(),
@@ -379,14 +448,41 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
         groups,
         findings_shown: shown,
         findings_omitted: failing.len() - shown,
-        unknown: report.findings.iter().filter(|f| f.status == Status::Unknown).map(row).collect(),
-        waived: report.findings.iter().filter(|f| f.status == Status::Fail && f.waived).map(row).collect(),
+        unknown: report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Unknown)
+            .map(row)
+            .collect(),
+        waived: report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.waived)
+            .map(row)
+            .collect(),
         not_assessed,
-        waivers_in_force: report.waivers.iter().filter(|w| w.state != "expired").map(waiver_row).collect(),
-        waivers_expired: report.waivers.iter().filter(|w| w.state == "expired").map(waiver_row).collect(),
-        new_findings: failing.iter().filter(|f| f.new == Some(true)).map(|f| row(f)).collect(),
+        waivers_in_force: report
+            .waivers
+            .iter()
+            .filter(|w| w.state != "expired")
+            .map(waiver_row)
+            .collect(),
+        waivers_expired: report
+            .waivers
+            .iter()
+            .filter(|w| w.state == "expired")
+            .map(waiver_row)
+            .collect(),
+        new_findings: failing
+            .iter()
+            .filter(|f| f.new == Some(true))
+            .map(|f| row(f))
+            .collect(),
         formula: SCORE_FORMULA,
         notes: SCORE_NOTES,
-        weights: Severity::ALL.iter().map(|s| (s.as_str().to_string(), format!("{}", s.weight()))).collect(),
+        weights: Severity::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), format!("{}", s.weight())))
+            .collect(),
     }
 }

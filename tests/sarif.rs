@@ -258,7 +258,7 @@ fn unknown_outcomes_and_gaps_are_notifications() {
     let invocation = &sarif["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], true);
     let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
-    assert_eq!(notes.len(), 3);
+    assert_eq!(notes.len(), 4);
     assert!(notes.iter().all(|n| n["level"] == "warning"));
     assert_eq!(
         notes[0]["associatedRule"],
@@ -282,6 +282,14 @@ fn unknown_outcomes_and_gaps_are_notifications() {
     assert_eq!(
         notes[2]["properties"],
         json!({"kind": "collection-gap", "account": "333333333333", "service": "*", "errorCode": "AccessDenied"})
+    );
+    assert_eq!(
+        notes[3]["message"]["text"],
+        format!("Waiver expired on 2026-09-30 and no longer applies: RR-KMS-901 {KEY_B} (Legacy ledger key, retired in Q3)")
+    );
+    assert_eq!(
+        notes[3]["properties"],
+        json!({"kind": "waiver-expired", "ruleId": "RR-KMS-901", "resource": KEY_B, "expires": "2026-09-30", "findings": 1})
     );
 }
 

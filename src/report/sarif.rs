@@ -10,6 +10,7 @@
 //! Only failing findings are results (waived ones carry an external suppression).
 //! Unknown outcomes and collection gaps are not results: nothing was proven wrong, so
 //! they are tool execution notifications, where they still say what was not assessed.
+//! Expired waivers are notifications too: their findings are plain results again.
 //!
 //! GitHub accepts at most [`MAX_RESULTS_PER_RUN`] results per run. Beyond that the
 //! least severe results are cut (findings are sorted most severe first, unwaived
@@ -17,7 +18,7 @@
 //! `run.properties.resultsOmitted`; `results.json` always has everything.
 
 use super::ScanReport;
-use crate::evaluation::{Finding, Status};
+use crate::evaluation::{Finding, Status, WaiverStatus};
 use crate::inventory::Gap;
 use crate::rules::{Rule, RuleSet, Severity};
 use serde_json::{json, Value};
@@ -437,6 +438,23 @@ fn gap_notification(g: &Gap) -> Notification {
     notification(text, props, None)
 }
 
+/// An expired waiver stops suppressing its findings; say so where CI looks.
+fn expired_waiver_notification(w: &WaiverStatus) -> Notification {
+    let expires = w.expires.map(|d| d.to_string()).unwrap_or_default();
+    let text = format!(
+        "Waiver expired on {expires} and no longer applies: {} {} ({})",
+        w.rule_id, w.resource, w.reason
+    );
+    let props = entries(&[
+        ("kind", json!("waiver-expired")),
+        ("ruleId", json!(&w.rule_id)),
+        ("resource", json!(&w.resource)),
+        ("expires", json!(expires)),
+        ("findings", json!(w.matched)),
+    ]);
+    notification(text, props, None)
+}
+
 fn service_of(arn: &str) -> String {
     arn.split(':').nth(2).unwrap_or_default().to_string()
 }
@@ -481,6 +499,13 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
             .map(|f| unknown_notification(f, &table)),
     );
     notes.extend(report.gaps.iter().map(gap_notification));
+    notes.extend(
+        report
+            .waivers
+            .iter()
+            .filter(|w| w.state == "expired")
+            .map(expired_waiver_notification),
+    );
     let invocation_props = entries(&[
         ("asOf", json!(&report.scope.as_of)),
         ("source", json!(&report.scope.source)),

@@ -13,12 +13,19 @@ use std::process::Command;
 
 /// 2026-11-22T00:00:00Z, the `generated_at` of the examples.
 const EPOCH: &str = "1795305600";
-const FILES: [&str; 4] = ["regionready.sarif", "report.html", "report.md", "results.json"];
+const FILES: [&str; 4] = [
+    "regionready.sarif",
+    "report.html",
+    "report.md",
+    "results.json",
+];
 
 fn generate(dir: &Path) {
     let out = Command::new(env!("CARGO_BIN_EXE_regionready"))
         .args(["scan", "--demo", "--as-of", "2026-11-22"])
-        .args(["--format", "sarif", "--format", "html", "--format", "markdown", "--format", "json"])
+        .args([
+            "--format", "sarif", "--format", "html", "--format", "markdown", "--format", "json",
+        ])
         .arg("--output-dir")
         .arg(dir)
         .env("SOURCE_DATE_EPOCH", EPOCH)

@@ -367,8 +367,11 @@ fn an_expired_waiver_is_reported_in_every_format_and_no_longer_applies() {
     );
 
     let html = read("report.html");
-    assert!(html.contains("<span class=\"badge not-ready\">expired</span></td><td>RR-TST-901</td>"));
-    assert!(html.contains("<td>Key retired with the legacy ledger</td><td>2026-01-31</td>"));
+    assert!(html.contains(
+        "<span class=\"badge not-ready\">expired</span></td><td class=\"nw\">RR-TST-901</td>"
+    ));
+    assert!(html
+        .contains("<td>Key retired with the legacy ledger</td><td class=\"nw\">2026-01-31</td>"));
 
     let md = read("report.md");
     assert!(md.contains(&format!(

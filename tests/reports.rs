@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use regionready::report::{html, markdown, view};
+use std::path::Path;
 
 fn html_of(report: &regionready::report::ScanReport) -> String {
     html::render(report, &rules()).expect("html renders")
@@ -53,7 +54,7 @@ fn html_has_every_section() {
         r.scores.overall_grade.as_deref().unwrap_or("-")
     );
     assert!(page.contains(&overall), "missing {overall}");
-    assert!(page.contains("<td>us-east-1+eu-west-1</td>"));
+    assert!(page.contains("<td class=\"nw\">us-east-1+eu-west-1</td>"));
     assert!(page.contains("<span class=\"badge not-ready\">not ready</span>"));
     assert!(page.contains("<div class=\"big gate-fail\">FAILED</div>"));
     // Heatmap: inline SVG, one cell per account and column (overall + 7 categories).
@@ -82,13 +83,19 @@ fn html_has_every_section() {
     // Gaps, not-assessed account, unknown outcomes.
     assert!(page.contains("<span class=\"badge not-assessed\">not assessed</span> role OrganizationAccountAccessRole could not be assumed (AccessDenied)"));
     assert!(page.contains(
-        "<td>kms</td><td>AccessDeniedException: not authorized to perform kms:ListKeys</td>"
+        "<td class=\"nw\">kms</td><td>AccessDeniedException: not authorized to perform kms:ListKeys</td>"
     ));
     assert!(page.contains("<h3>Unknown outcomes (1)</h3>"));
     // Waivers in force and expired, with expiry.
-    assert!(page.contains("<span class=\"badge not-ready\">expired</span></td><td>RR-KMS-901</td>"));
-    assert!(page.contains("<td>Legacy ledger key, retired in Q3</td><td>2026-09-30</td>"));
-    assert!(page.contains("<span class=\"badge ready\">in force</span></td><td>RR-SEC-903</td>"));
+    assert!(page.contains(
+        "<span class=\"badge not-ready\">expired</span></td><td class=\"nw\">RR-KMS-901</td>"
+    ));
+    assert!(
+        page.contains("<td>Legacy ledger key, retired in Q3</td><td class=\"nw\">2026-09-30</td>")
+    );
+    assert!(page.contains(
+        "<span class=\"badge ready\">in force</span></td><td class=\"nw\">RR-SEC-903</td>"
+    ));
     // Baseline diff.
     assert!(page.contains("<strong>1 new</strong>, 2 unchanged, <strong>1 fixed</strong>"));
     assert!(page.contains("arn:aws:dynamodb:us-east-1:111111111111:table&#x2f;orders"));
@@ -206,4 +213,36 @@ fn markdown_limit_is_exact() {
     let text = markdown::render_with_limit(&report, &rules(), 20_000).expect("markdown renders");
     assert!(text.chars().count() <= 20_000);
     assert!(text.contains("failing findings were left out"));
+}
+
+/// Renders the HTML report in headless Chromium (tests/render_html.sh) when a
+/// browser is installed; skipped otherwise.
+#[test]
+fn html_renders_in_headless_chromium() {
+    if !Path::new("/usr/bin/chromium").exists() && std::env::var_os("CHROMIUM").is_none() {
+        eprintln!("skipped: no chromium");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, html_of(&report())).expect("write html");
+    let png = dir.path().join("report.png");
+    let out = std::process::Command::new("bash")
+        .arg(repo("tests/render_html.sh"))
+        .arg(&page)
+        .arg(&png)
+        .output()
+        .expect("render_html.sh runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&png).expect("screenshot");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    assert!(
+        bytes.len() > 10_000,
+        "screenshot is blank ({} bytes)",
+        bytes.len()
+    );
 }

@@ -51,6 +51,7 @@ pub struct View {
     pub formula: &'static str,
     pub notes: &'static [&'static str],
     pub weights: Vec<(String, String)>,
+    pub legend: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,16 +174,29 @@ fn fmt_pct(coverage: f64) -> String {
     format!("{:.0}%", coverage * 100.0)
 }
 
-/// Red (0) through amber to green (100); grey when there is no score.
+/// Fill and text colour of a heatmap cell: one colour per grade (A green through F
+/// red), so a colour means the same as the letter; grey when there is no score.
 pub fn score_color(score: Option<f64>) -> (String, String) {
-    match score {
-        None => ("#d0d7de".into(), "#24292f".into()),
-        Some(s) => {
-            let hue = (s.clamp(0.0, 100.0) * 1.2).round();
-            (format!("hsl({hue}, 65%, 38%)"), "#ffffff".into())
-        }
-    }
+    let (fill, ink) = match score {
+        None => ("#d0d7de", "#24292f"),
+        Some(s) if s >= 90.0 => ("#1a7f37", "#ffffff"),
+        Some(s) if s >= 75.0 => ("#6fdd8b", "#0a3069"),
+        Some(s) if s >= 60.0 => ("#eac54f", "#3b2300"),
+        Some(s) if s >= 40.0 => ("#fb8f44", "#3b2300"),
+        Some(_) => ("#cf222e", "#ffffff"),
+    };
+    (fill.to_string(), ink.to_string())
 }
+
+/// The heatmap legend, in grade order.
+pub const LEGEND: [(&str, &str); 6] = [
+    ("#1a7f37", "A: 90-100"),
+    ("#6fdd8b", "B: 75-89"),
+    ("#eac54f", "C: 60-74"),
+    ("#fb8f44", "D: 40-59"),
+    ("#cf222e", "F: below 40"),
+    ("#d0d7de", "n/a: nothing applicable assessed"),
+];
 
 fn row(f: &Finding) -> FindingRow {
     FindingRow {
@@ -376,6 +390,13 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
         .accounts
         .iter()
         .filter(|a| !a.assessed)
+        // An account-wide gap already says why; do not say it twice.
+        .filter(|a| {
+            !report
+                .gaps
+                .iter()
+                .any(|g| g.account_id == a.account_id && g.region.is_none())
+        })
         .map(|a| NotAssessed {
             account: account_label(&a.account_id, a.name.as_deref()),
             region: "all regions".into(),
@@ -483,6 +504,10 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_findings: Option<usize>) 
         weights: Severity::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), format!("{}", s.weight())))
+            .collect(),
+        legend: LEGEND
+            .iter()
+            .map(|(c, t)| (c.to_string(), t.to_string()))
             .collect(),
     }
 }

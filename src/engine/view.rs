@@ -149,7 +149,7 @@ pub fn kms_key(key: &KmsKey, account_id: &str, region: &str) -> ResourceView {
         tags: key.tags.as_ref(),
         replica_regions: match key_type(key) {
             Some(MultiRegionKeyType::Primary) => key.replica_regions.clone(),
-            _ if key.multi_region == Some(false) => Some(Vec::new()),
+            _ if key.multi_region == Some(false) || key_type(key) == Some(MultiRegionKeyType::Replica) => Some(Vec::new()),
             _ => None,
         },
     };

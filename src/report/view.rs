@@ -242,7 +242,14 @@ fn heatmap(report: &ScanReport) -> Heatmap {
         rows.push(Label {
             x: LABEL_WIDTH - 10,
             y: y + CELL_H / 2 + 5,
-            text: account_label(&a.account_id, a.name.as_deref()),
+            text: if a.assessed {
+                account_label(&a.account_id, a.name.as_deref())
+            } else {
+                format!(
+                    "{}, not assessed",
+                    account_label(&a.account_id, a.name.as_deref())
+                )
+            },
         });
         let mut values = vec![("overall".to_string(), &a.score)];
         for category in crate::rules::Category::ALL {

@@ -81,7 +81,7 @@ fn log_header_and_driver() {
     let driver = &sarif["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "regionready");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(driver["informationUri"], sarif::INFORMATION_URI);
+    assert_eq!(driver["informationUri"], sarif::information_uri());
     let ids: Vec<&str> = driver["rules"]
         .as_array()
         .unwrap()
@@ -339,7 +339,7 @@ fn a_finding_of_a_rule_that_is_not_loaded_still_has_a_rule_entry() {
 }
 
 #[test]
-fn fingerprint_and_uri_helpers() {
+fn fingerprint_and_resource_uri() {
     assert_eq!(
         sarif::fingerprint("RR-KMS-901", KEY_A),
         "60fde83944c99797e8971033128cb901"

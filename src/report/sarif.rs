@@ -38,8 +38,14 @@ pub const MAX_RESULTS_PER_RUN: usize = 25_000;
 pub const SARIF_SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// Project home, for `tool.driver.informationUri`.
-pub const INFORMATION_URI: &str = "https://github.com/regionready/regionready";
+/// Project home, for `tool.driver.informationUri`: the `repository` of Cargo.toml,
+/// or this address when the manifest has none.
+pub fn information_uri() -> &'static str {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => "https://github.com/regionready/regionready",
+        uri => uri,
+    }
+}
 
 /// The uriBaseId every result location is relative to.
 pub const URI_BASE_ID: &str = "AWS";
@@ -524,7 +530,7 @@ pub fn build(report: &ScanReport, rules: &RuleSet, max_results: usize) -> Sarif 
         .name(report.tool.name.clone())
         .version(report.tool.version.clone())
         .semantic_version(report.tool.version.clone())
-        .information_uri(INFORMATION_URI)
+        .information_uri(information_uri())
         .rules(table.descriptors)
         .build();
     let mut base_ids = BTreeMap::new();

@@ -244,7 +244,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         (inventory, config, "live", None)
     };
     let rules = load_rules(args.rules.as_deref(), &config)?;
-    let now = chrono::Utc::now();
+    let now = report_time()?;
     let options = ScanOptions {
         fail_on: args.fail_on.into(),
         min_score: args.min_score,
@@ -286,6 +286,25 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     })
 }
 
+/// The time written into reports: now, or `SOURCE_DATE_EPOCH` (seconds since the
+/// Unix epoch, the reproducible-builds convention) so reports can be regenerated
+/// byte for byte.
+fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                Failure::bad_input(format!(
+                    "SOURCE_DATE_EPOCH={text:?}: not a number of seconds since 1970-01-01"
+                ))
+            }),
+        _ => Ok(chrono::Utc::now()),
+    }
+}
+
 /// Writes to a temporary file beside `path`, then renames: a reader never sees a
 /// half-written report that looks complete.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
@@ -298,6 +317,14 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
     tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
+    // A temporary file is private (0600); a report is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| fail(&e))?;
+    }
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }

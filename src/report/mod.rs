@@ -4,8 +4,13 @@
 //! input of every other writer (text, SARIF, HTML, Markdown), so all formats say the
 //! same thing. Writers are pure functions: report in, text out.
 
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+mod templates;
 pub mod text;
+pub mod view;
 
 use crate::evaluation::{Finding, Status, WaiverStatus};
 use crate::inventory::Gap;
@@ -189,10 +194,11 @@ pub fn render(
     report: &ScanReport,
     rules: &crate::rules::RuleSet,
 ) -> Result<String, String> {
-    let _ = rules;
     match format {
         Format::Text => Ok(text::render(report)),
         Format::Json => Ok(json::render(report)),
-        other => Err(format!("--format {other:?} is not available in this build").to_lowercase()),
+        Format::Sarif => Ok(sarif::render(report, rules)),
+        Format::Html => html::render(report, rules),
+        Format::Markdown => markdown::render(report, rules),
     }
 }

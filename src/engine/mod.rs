@@ -42,9 +42,25 @@ struct Outcome {
 
 fn unknown_reason(error: &ExecutionError) -> String {
     match error {
-        ExecutionError::NoSuchKey(field) => format!("not collected: `{field}`"),
+        ExecutionError::NoSuchKey(field) => match derived_from(field) {
+            Some(source) => format!("not collected: `{field}` (needs {source})"),
+            None => format!("not collected: `{field}`"),
+        },
         other => format!("could not be evaluated: {other}"),
     }
+}
+
+/// What the collector must read for a derived view field to exist, so an unknown
+/// outcome tells the reader which data was missing.
+fn derived_from(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "aws_managed" => "the key manager from kms:DescribeKey or the aliases from kms:ListAliases",
+        "replica_regions" | "stored_regions" => "the resource's replica list",
+        "cross_region_references" | "references" | "replication_targets" => "the AWS Config configuration item",
+        "scp" => "the organization's service control policies",
+        "tags" => "the resource's tags",
+        _ => return None,
+    })
 }
 
 fn run(rule: &Rule, ctx: &Context) -> Outcome {

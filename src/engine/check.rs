@@ -132,3 +132,54 @@ pub fn reads_field(program: &cel::Program, field: &str) -> bool {
     }
     walk(program.expression(), field)
 }
+
+/// Every field name an expression selects (`x.field` or `has(x.field)`), on any
+/// operand: the set of view fields evaluation must build.
+pub fn selected_fields(program: &cel::Program, out: &mut std::collections::HashSet<String>) {
+    fn walk(e: &IdedExpr, out: &mut std::collections::HashSet<String>) {
+        match &e.expr {
+            Expr::Select(s) => {
+                out.insert(s.field.clone());
+                walk(&s.operand, out);
+            }
+            Expr::Call(c) => {
+                if let Some(t) = &c.target {
+                    walk(t, out);
+                }
+                c.args.iter().for_each(|a| walk(a, out));
+            }
+            Expr::Comprehension(c) => {
+                for x in [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ] {
+                    walk(x, out);
+                }
+            }
+            Expr::List(l) => l.elements.iter().for_each(|x| walk(x, out)),
+            Expr::Map(m) => {
+                for en in &m.entries {
+                    match &en.expr {
+                        EntryExpr::MapEntry(me) => {
+                            walk(&me.key, out);
+                            walk(&me.value, out);
+                        }
+                        EntryExpr::StructField(f) => walk(&f.value, out),
+                    }
+                }
+            }
+            Expr::Struct(st) => {
+                for en in &st.entries {
+                    if let EntryExpr::StructField(f) = &en.expr {
+                        walk(&f.value, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(program.expression(), out);
+}

@@ -56,7 +56,9 @@ fn derived_from(field: &str) -> Option<&'static str> {
     Some(match field {
         "aws_managed" => "the key manager from kms:DescribeKey or the aliases from kms:ListAliases",
         "replica_regions" | "stored_regions" => "the resource's replica list",
-        "cross_region_references" | "references" | "replication_targets" => "the AWS Config configuration item",
+        "cross_region_references" | "references" | "replication_targets" => {
+            "the AWS Config configuration item"
+        }
         "scp" => "the organization's service control policies",
         "tags" => "the resource's tags",
         _ => return None,
@@ -124,6 +126,8 @@ struct Plan {
     needed: HashSet<ResourceKind>,
     /// Whether any rule reads `resource.configuration` (converting it is costly).
     with_configuration: bool,
+    /// Fields any rule names: the only ones views are built with.
+    fields: values::FieldFilter,
 }
 
 impl Plan {
@@ -134,7 +138,9 @@ impl Plan {
             account: Vec::new(),
             needed: HashSet::new(),
             with_configuration: false,
+            fields: values::FieldFilter::new(Vec::new()),
         };
+        let mut names = HashSet::new();
         for (i, rule) in rules.rules.iter().enumerate() {
             match rule.spec.resource {
                 ResourceKind::Account => plan.account.push(i),
@@ -145,10 +151,16 @@ impl Plan {
                 }
             }
             let uses = |p: &cel::Program| check::reads_field(p, "configuration");
+            check::selected_fields(&rule.condition, &mut names);
+            check::selected_fields(&rule.message, &mut names);
+            if let Some(scope) = &rule.scope {
+                check::selected_fields(scope, &mut names);
+            }
             plan.with_configuration |= uses(&rule.condition)
                 || uses(&rule.message)
                 || rule.scope.as_ref().is_some_and(uses);
         }
+        plan.fields = values::FieldFilter::new(names);
         if !plan.any.is_empty() {
             plan.needed.extend([
                 ResourceKind::KmsKey,
@@ -182,6 +194,8 @@ pub fn evaluate(
     rules: &RuleSet,
     options: &EvaluateOptions,
 ) -> Evaluation {
+    let plan = Plan::of(rules);
+    let _filter = plan.fields.install();
     let index = Arc::new(index::Index::build(inventory, |k, a, r| {
         view::kms_key(k, a, r).value
     }));
@@ -204,7 +218,6 @@ pub fn evaluate(
         .into_iter()
         .filter(|id| config.account_in_scope(id))
         .collect();
-    let plan = Plan::of(rules);
     let waivers_in_force: Vec<bool> = config
         .waivers
         .iter()
@@ -214,6 +227,7 @@ pub fn evaluate(
     let results: Vec<(Vec<Finding>, AccountSummary, Vec<usize>, usize)> = account_ids
         .par_iter()
         .map(|account_id| {
+            let _filter = plan.fields.install();
             let ctx = AccountContext::new(account_id, inventory, config);
             let root = functions::root_context(Arc::clone(&index));
             let mut scope = root.new_inner_scope();

@@ -2,8 +2,67 @@
 
 use cel::objects::{Key, Map};
 use cel::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+
+thread_local! {
+    /// The field filter in force on this thread (see [`FieldFilter`]).
+    static FIELDS: RefCell<Option<Arc<HashMap<String, Key>>>> = const { RefCell::new(None) };
+}
+
+/// The field names any loaded rule reads. Views built while a filter is installed
+/// hold only those fields (with their keys allocated once), which is most of the cost
+/// of evaluating a large estate. A field no expression names can never be read, so
+/// leaving it out changes no outcome.
+#[derive(Clone)]
+pub struct FieldFilter(Arc<HashMap<String, Key>>);
+
+impl FieldFilter {
+    pub fn new(names: impl IntoIterator<Item = String>) -> FieldFilter {
+        FieldFilter(Arc::new(
+            names
+                .into_iter()
+                .map(|n| (n.clone(), Key::String(Arc::new(n))))
+                .collect(),
+        ))
+    }
+
+    /// Installs the filter on the current thread until the guard is dropped.
+    pub fn install(&self) -> FilterGuard {
+        let previous = FIELDS.with(|f| f.replace(Some(Arc::clone(&self.0))));
+        FilterGuard { previous }
+    }
+}
+
+/// Restores the previous filter (usually none) when dropped.
+pub struct FilterGuard {
+    previous: Option<Arc<HashMap<String, Key>>>,
+}
+
+impl Drop for FilterGuard {
+    fn drop(&mut self) {
+        let previous = self.previous.take();
+        FIELDS.with(|f| *f.borrow_mut() = previous);
+    }
+}
+
+/// The key for a field, or `None` when the installed filter leaves it out.
+fn field_key(name: &'static str) -> Option<Key> {
+    FIELDS.with(|f| match &*f.borrow() {
+        Some(fields) => fields.get(name).cloned(),
+        None => Some(Key::String(Arc::new(name.to_string()))),
+    })
+}
+
+/// Whether a field would be kept: lets callers skip computing costly values.
+pub fn wanted(name: &'static str) -> bool {
+    FIELDS.with(|f| {
+        f.borrow()
+            .as_ref()
+            .is_none_or(|fields| fields.contains_key(name))
+    })
+}
 
 pub fn string(s: &str) -> Value {
     Value::String(Arc::new(s.to_string()))
@@ -62,8 +121,9 @@ impl MapBuilder {
     }
 
     pub fn set(&mut self, key: &'static str, value: Value) -> &mut Self {
-        self.map
-            .insert(Key::String(Arc::new(key.to_string())), value);
+        if let Some(key) = field_key(key) {
+            self.map.insert(key, value);
+        }
         self
     }
 

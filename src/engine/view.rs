@@ -89,10 +89,14 @@ impl Common<'_> {
             .bool("data_store", DATA_STORE_TYPES.contains(&self.resource_type))
             .opt("tags", self.tags.map(values::tags));
         if let Some(replicas) = &self.replica_regions {
-            let mut stored: BTreeSet<String> = replicas.iter().cloned().collect();
-            stored.insert(self.region.to_string());
-            b.set("replica_regions", values::strings(replicas))
-                .set("stored_regions", values::strings(&stored));
+            if values::wanted("stored_regions") {
+                let mut stored: BTreeSet<String> = replicas.iter().cloned().collect();
+                stored.insert(self.region.to_string());
+                b.set("stored_regions", values::strings(&stored));
+            }
+            if values::wanted("replica_regions") {
+                b.set("replica_regions", values::strings(replicas));
+            }
         }
     }
 }
@@ -394,17 +398,30 @@ pub fn config_resource(
     let resource_type: &'static str = leak_type(&r.resource_type);
     // Region-less ARNs (S3 buckets) take the region the inventory lists them in;
     // those it does not know are dropped: their region cannot be claimed.
-    let refs = r.configuration.as_ref().map(|c| {
-        references(c)
-            .into_iter()
-            .filter_map(|mut x| {
-                if x.region.is_empty() {
-                    x.region = index.region_of_regionless(&x.target)?.to_string();
-                }
-                Some(x)
-            })
-            .collect::<Vec<_>>()
-    });
+    let needs_references = [
+        "references",
+        "cross_region_references",
+        "replication_targets",
+        "replica_regions",
+        "stored_regions",
+    ]
+    .into_iter()
+    .any(values::wanted);
+    let refs = r
+        .configuration
+        .as_ref()
+        .filter(|_| needs_references)
+        .map(|c| {
+            references(c)
+                .into_iter()
+                .filter_map(|mut x| {
+                    if x.region.is_empty() {
+                        x.region = index.region_of_regionless(&x.target)?.to_string();
+                    }
+                    Some(x)
+                })
+                .collect::<Vec<_>>()
+        });
     let replication_regions: Vec<String> = refs
         .iter()
         .flatten()

@@ -16,6 +16,8 @@ pub struct Index {
     key_views: HashMap<String, Value>,
     /// key ARN -> ARNs of replicated data stores encrypted with it.
     replicated_users: HashMap<String, Vec<String>>,
+    /// The same as CEL lists, built once: rules call `replicated_users()` per key.
+    replicated_users_values: HashMap<String, Value>,
     /// Aurora cluster ARN -> (global cluster id, member regions).
     pub global_membership: HashMap<String, (String, Vec<String>)>,
     /// Region of resources whose ARN has none (S3 buckets), from where they were listed.
@@ -92,9 +94,10 @@ impl Index {
                 }
             }
         }
-        for users in index.replicated_users.values_mut() {
+        for (key, users) in index.replicated_users.iter_mut() {
             users.sort();
             users.dedup();
+            index.replicated_users_values.insert(key.clone(), values::strings(users.iter()));
         }
         index
     }
@@ -136,11 +139,9 @@ impl Index {
     }
 
     pub fn replicated_users(&self, key_arn: &str) -> Value {
-        values::strings(
-            self.replicated_users
-                .get(key_arn)
-                .map(|v| v.as_slice())
-                .unwrap_or_default(),
-        )
+        match self.replicated_users_values.get(key_arn) {
+            Some(users) => users.clone(),
+            None => values::list(Vec::new()),
+        }
     }
 }

@@ -9,7 +9,7 @@
 use regionready::config::Config;
 use regionready::inventory::{
     AccountInventory, ConfigResource, DynamoReplica, DynamoTable, Inventory, KeyManager, KmsKey,
-    RdsCluster, RegionInventory, Secret, SecretReplica,
+    RawJson, RdsCluster, RegionInventory, Secret, SecretReplica,
 };
 use regionready::rules::{RuleSet, Severity};
 use regionready::scan::{run_scan, ScanOptions};
@@ -142,13 +142,13 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             arn: format!("arn:aws:lambda:{region}:{account}:function:fn-{i}"),
             name: Some(format!("fn-{i}")),
             tags: tags(i),
-            configuration: Some(serde_json::json!({
+            configuration: Some(RawJson::from_value(&serde_json::json!({
                 "functionName": format!("fn-{i}"),
                 "environment": {"variables": {
                     "TABLE_ARN": format!("arn:aws:dynamodb:{target_region}:{account}:table/t{i}"),
                     "STAGE": "prod"
                 }}
-            })),
+            }))),
         });
     }
     r

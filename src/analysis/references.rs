@@ -39,6 +39,25 @@ fn is_replication_key(key: &str) -> bool {
     k.contains("replica") || k.contains("replication")
 }
 
+/// Whether JSON text names a region other than `own_region`, or an S3 bucket (whose
+/// region must be looked up): the cheap test that decides whether a configuration
+/// needs parsing at all.
+pub fn mentions_other_region(text: &str, own_region: &str) -> bool {
+    let arns = text.contains("arn:")
+        && ARN.find_iter(text).any(|m| {
+            Arn::parse(m.as_str()).is_some_and(|a| {
+                (looks_like_region(a.region) && a.region != own_region)
+                    || (a.service == "s3" && a.region.is_empty())
+            })
+        });
+    arns || (text.contains("amazonaws.com")
+        && HOST.find_iter(text).any(|m| {
+            m.as_str()
+                .split('.')
+                .any(|label| looks_like_region(label) && label != own_region)
+        }))
+}
+
 /// Every regional reference in `configuration`, sorted and without duplicates.
 pub fn references(configuration: &serde_json::Value) -> Vec<Reference> {
     let mut out = Vec::new();

@@ -97,7 +97,9 @@ impl Index {
         for (key, users) in index.replicated_users.iter_mut() {
             users.sort();
             users.dedup();
-            index.replicated_users_values.insert(key.clone(), values::strings(users.iter()));
+            index
+                .replicated_users_values
+                .insert(key.clone(), values::strings(users.iter()));
         }
         index
     }

@@ -292,40 +292,36 @@ pub fn evaluate(
                     );
                 }
             }
-            // Resource rules: one scope per resource, shared by every rule that reads it.
-            for v in &views {
-                let mut rscope = scope.new_inner_scope();
-                rscope.add_variable_from_value("resource", v.value.clone());
-                rscope.add_variable_from_value("region", Value::String(Arc::new(v.region.clone())));
-                rscope.add_variable_from_value(
+            // Resource rules: one scope per region (its partner region), one child
+            // scope per resource shared by every rule that reads it.
+            let mut by_region: Vec<&ResourceView> = views.iter().collect();
+            by_region.sort_by(|a, b| a.region.cmp(&b.region));
+            for group in by_region.chunk_by(|a, b| a.region == b.region) {
+                let region = &group[0].region;
+                let mut region_scope = scope.new_inner_scope();
+                region_scope
+                    .add_variable_from_value("region", Value::String(Arc::new(region.clone())));
+                region_scope.add_variable_from_value(
                     "partner_region",
                     ctx.pair
-                        .partner(&v.region)
+                        .partner(region)
                         .map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
                 );
-                for &rule_index in plan.for_kind(v.kind) {
-                    let rule = &rules.rules[rule_index];
-                    let outcome = self::run(rule, &rscope);
-                    run.record(
-                        rule_index,
-                        rule,
-                        &v.arn,
-                        v.resource_type,
-                        &v.region,
-                        outcome,
-                    );
-                }
-                for &rule_index in &plan.any {
-                    let rule = &rules.rules[rule_index];
-                    let outcome = self::run(rule, &rscope);
-                    run.record(
-                        rule_index,
-                        rule,
-                        &v.arn,
-                        v.resource_type,
-                        &v.region,
-                        outcome,
-                    );
+                for v in group {
+                    let mut rscope = region_scope.new_inner_scope();
+                    rscope.add_variable_from_value("resource", v.value.clone());
+                    for &rule_index in plan.for_kind(v.kind).iter().chain(&plan.any) {
+                        let rule = &rules.rules[rule_index];
+                        let outcome = self::run(rule, &rscope);
+                        run.record(
+                            rule_index,
+                            rule,
+                            &v.arn,
+                            v.resource_type,
+                            &v.region,
+                            outcome,
+                        );
+                    }
                 }
             }
             for gap in inventory

@@ -2,13 +2,14 @@
 
 use cel::objects::{Key, Map};
 use cel::Value;
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 thread_local! {
     /// The field filter in force on this thread (see [`FieldFilter`]).
-    static FIELDS: RefCell<Option<Arc<HashMap<String, Key>>>> = const { RefCell::new(None) };
+    static FIELDS: RefCell<Option<Arc<FxHashMap<String, Key>>>> = const { RefCell::new(None) };
 }
 
 /// The field names any loaded rule reads. Views built while a filter is installed
@@ -16,7 +17,7 @@ thread_local! {
 /// of evaluating a large estate. A field no expression names can never be read, so
 /// leaving it out changes no outcome.
 #[derive(Clone)]
-pub struct FieldFilter(Arc<HashMap<String, Key>>);
+pub struct FieldFilter(Arc<FxHashMap<String, Key>>);
 
 impl FieldFilter {
     pub fn new(names: impl IntoIterator<Item = String>) -> FieldFilter {
@@ -37,7 +38,7 @@ impl FieldFilter {
 
 /// Restores the previous filter (usually none) when dropped.
 pub struct FilterGuard {
-    previous: Option<Arc<HashMap<String, Key>>>,
+    previous: Option<Arc<FxHashMap<String, Key>>>,
 }
 
 impl Drop for FilterGuard {

@@ -6,7 +6,7 @@
 
 use super::index::Index;
 use super::values::{self, MapBuilder};
-use crate::analysis::references::references;
+use crate::analysis::references::{mentions_other_region, references};
 use crate::inventory::{
     ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType,
     RdsCluster, RegionInventory, Secret, Tags,
@@ -407,12 +407,24 @@ pub fn config_resource(
     ]
     .into_iter()
     .any(values::wanted);
+    // Most configurations name only their own region: scan the text, and parse it
+    // only when another region (or a bucket to locate) shows up, unless a rule reads
+    // every reference.
+    let parse_all = values::wanted("references") || values::wanted("replication_targets");
     let refs = r
         .configuration
         .as_ref()
         .filter(|_| needs_references)
         .map(|c| {
-            references(c)
+            let parsed = if parse_all || mentions_other_region(c.text(), region) {
+                c.parse()
+            } else {
+                None
+            };
+            parsed
+                .as_ref()
+                .map(references)
+                .unwrap_or_default()
                 .into_iter()
                 .filter_map(|mut x| {
                     if x.region.is_empty() {
@@ -463,7 +475,8 @@ pub fn config_resource(
                 r.configuration
                     .as_ref()
                     .filter(|_| with_configuration)
-                    .map(values::json),
+                    .and_then(|c| c.parse())
+                    .map(|v| values::json(&v)),
             );
         if let Some(refs) = &refs {
             b.set(

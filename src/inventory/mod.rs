@@ -6,11 +6,13 @@
 //! rule can tell an unknown from a pass.
 
 mod organization;
+mod raw_json;
 mod resources;
 
 pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
+pub use raw_json::RawJson;
 pub use resources::{
     ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
     KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Secret, SecretReplica,

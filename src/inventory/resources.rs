@@ -205,5 +205,5 @@ pub struct ConfigResource {
     /// The configuration item (AWS Config `configuration` plus
     /// `supplementaryConfiguration`), absent when only the resource was listed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration: Option<serde_json::Value>,
+    pub configuration: Option<super::RawJson>,
 }

@@ -230,8 +230,8 @@ pub fn evaluate(
             let _filter = plan.fields.install();
             let ctx = AccountContext::new(account_id, inventory, config);
             let root = functions::root_context(Arc::clone(&index));
-            let mut scope = root.new_inner_scope();
-            ctx.bind(&mut scope, config);
+            // Variable lookups walk the scope chain, so each scope below holds the
+            // account's variables itself: at most three levels are ever searched.
             let mut views: Vec<ResourceView> = Vec::new();
             if let Some(account) = by_account.get(account_id.as_str()) {
                 let mut seen = HashSet::new();
@@ -274,7 +274,8 @@ pub fn evaluate(
             };
             // Account rules: once per account.
             {
-                let mut rscope = scope.new_inner_scope();
+                let mut rscope = root.new_inner_scope();
+                ctx.bind(&mut rscope, config);
                 rscope.add_variable_from_value("resource", ctx.view.clone());
                 rscope.add_variable_from_value("region", Value::String(Arc::new("global".into())));
                 rscope.add_variable_from_value("partner_region", Value::Null);
@@ -298,7 +299,8 @@ pub fn evaluate(
             by_region.sort_by(|a, b| a.region.cmp(&b.region));
             for group in by_region.chunk_by(|a, b| a.region == b.region) {
                 let region = &group[0].region;
-                let mut region_scope = scope.new_inner_scope();
+                let mut region_scope = root.new_inner_scope();
+                ctx.bind(&mut region_scope, config);
                 region_scope
                     .add_variable_from_value("region", Value::String(Arc::new(region.clone())));
                 region_scope.add_variable_from_value(

@@ -56,6 +56,30 @@ fn field_key(name: &'static str) -> Option<Key> {
     })
 }
 
+thread_local! {
+    /// Strings that repeat across resources (regions, types, states, account ids),
+    /// allocated once per thread.
+    static SHARED: RefCell<FxHashMap<String, Value>> = RefCell::new(FxHashMap::default());
+}
+
+/// A CEL string for text that repeats across many resources: cloned from a
+/// per-thread table instead of allocated each time.
+pub fn shared(text: &str) -> Value {
+    SHARED.with(|table| {
+        let mut table = table.borrow_mut();
+        if let Some(v) = table.get(text) {
+            return v.clone();
+        }
+        // A bound keeps a pathological inventory from growing the table forever.
+        if table.len() > 4096 {
+            table.clear();
+        }
+        let v = string(text);
+        table.insert(text.to_string(), v.clone());
+        v
+    })
+}
+
 /// Whether a field would be kept: lets callers skip computing costly values.
 pub fn wanted(name: &'static str) -> bool {
     FIELDS.with(|f| {
@@ -130,6 +154,11 @@ impl MapBuilder {
 
     pub fn str(&mut self, key: &'static str, value: &str) -> &mut Self {
         self.set(key, string(value))
+    }
+
+    /// A string field whose values repeat across resources (see [`shared`]).
+    pub fn shared_str(&mut self, key: &'static str, value: &str) -> &mut Self {
+        self.set(key, shared(value))
     }
 
     pub fn bool(&mut self, key: &'static str, value: bool) -> &mut Self {

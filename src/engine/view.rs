@@ -81,10 +81,10 @@ struct Common<'a> {
 impl Common<'_> {
     fn fill(&self, b: &mut MapBuilder) {
         b.str("arn", self.arn)
-            .str("type", self.resource_type)
-            .str("kind", self.kind.as_str())
-            .str("region", self.region)
-            .str("account_id", self.account_id)
+            .shared_str("type", self.resource_type)
+            .shared_str("kind", self.kind.as_str())
+            .shared_str("region", self.region)
+            .shared_str("account_id", self.account_id)
             .str("name", self.name)
             .bool("data_store", DATA_STORE_TYPES.contains(&self.resource_type))
             .opt("tags", self.tags.map(values::tags));
@@ -214,8 +214,8 @@ pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
                         reps.iter()
                             .map(|r| {
                                 let mut m = MapBuilder::with_capacity(4);
-                                m.str("region", &r.region)
-                                    .opt_str("status", r.status.as_deref())
+                                m.shared_str("region", &r.region)
+                                    .opt("status", r.status.as_deref().map(values::shared))
                                     .opt_str("status_message", r.status_message.as_deref())
                                     .opt_str("kms_key_id", r.kms_key_id.as_deref());
                                 m.build()
@@ -255,8 +255,8 @@ pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> Resour
                         reps.iter()
                             .map(|r| {
                                 let mut m = MapBuilder::with_capacity(3);
-                                m.str("region", &r.region)
-                                    .opt_str("status", r.status.as_deref())
+                                m.shared_str("region", &r.region)
+                                    .opt("status", r.status.as_deref().map(values::shared))
                                     .opt_str("kms_key_arn", r.kms_key_arn.as_deref());
                                 m.build()
                             })

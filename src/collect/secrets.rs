@@ -58,11 +58,13 @@ async fn describe(ctx: &Ctx, client: &Client, account: &str, region: &str, mut s
             secret.kms_key_id = Some(d.kms_key_id.unwrap_or_else(|| DEFAULT_KEY.to_string()));
             secret.primary_region = d.primary_region.or(secret.primary_region);
             secret.owning_service = d.owning_service.or(secret.owning_service);
-            // DescribeSecret succeeded: no ReplicationStatus means no replica.
+            // DescribeSecret succeeded: no ReplicationStatus means no replica. A
+            // replica may list itself; only other regions are replicas of it.
             let mut replicas: Vec<SecretReplica> = d
                 .replication_status
                 .unwrap_or_default()
                 .into_iter()
+                .filter(|r| r.region.as_deref() != Some(region))
                 .filter_map(|r| {
                     Some(SecretReplica {
                         region: r.region?,

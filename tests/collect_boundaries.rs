@@ -100,7 +100,7 @@ fn iam_policy_grants_exactly_the_actions_called() {
 fn the_collector_only_reads_metadata() {
     for action in called_actions() {
         let name = action.split(':').nth(1).expect("service:Action");
-        let read = ["List", "Describe", "Get", "BatchGet"].iter().any(|p| name.starts_with(p)) || action == "sts:AssumeRole";
+        let read = ["List", "Describe", "Get", "BatchGet", "Select"].iter().any(|p| name.starts_with(p)) || action == "sts:AssumeRole";
         assert!(read, "{action} is not a read-only call");
         assert!(!["secretsmanager:GetSecretValue", "kms:Decrypt"].contains(&action.as_str()));
     }

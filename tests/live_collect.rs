@@ -198,6 +198,9 @@ fn live_inventory_matches_the_seeded_estate() {
     let (out, inv) = collect(&proxy.url(), dir.path(), &[]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("inventory written");
+    // The aggregator exists but the emulator answers HTTP 500 to its query: retried
+    // (3 attempts), then each account is read on its own.
+    assert_eq!(proxy.operations().get("SelectAggregateResourceConfig"), Some(&3));
     let lines = summary(&inv, &seed);
     let org_lines: Vec<&String> = lines.iter().filter(|l| l.starts_with("ou ") || l.starts_with("account ")).collect();
     let mut org_sorted: Vec<String> = org_lines.iter().map(|s| s.to_string()).collect();
@@ -278,7 +281,9 @@ fn live_inventory_matches_the_seeded_estate() {
 /// Emulator gaps covered by the proxy: AssumeRole never fails and nothing is ever
 /// throttled in the emulator. Injected: AccessDenied for AssumeRole into member1,
 /// AccessDenied for Secrets Manager in eu-west-1, and ThrottlingException for the
-/// first two ListKeys requests in us-east-1 (retried, then read).
+/// first two ListKeys requests in us-east-1 (retried, then read), and an HTML 500
+/// (an operation the endpoint does not implement) for DescribeContinuousBackups in
+/// eu-west-1.
 #[test]
 fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
     let moto = Moto::start();
@@ -289,6 +294,8 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
         Rule::new("ListSecrets", fail(400, "AccessDeniedException", "not authorized: secretsmanager:ListSecrets"))
             .in_region("eu-west-1"),
         Rule::new("ListKeys", fail(400, "ThrottlingException", "Rate exceeded")).in_region("us-east-1").times(2),
+        Rule::new("DescribeContinuousBackups", Action::Html(500)).in_region("eu-west-1"),
+        Rule::new("SelectAggregateResourceConfig", Action::Json(200, aggregator_fixture(&seed))),
     ];
     let proxy = Proxy::start(moto.port, Settings { rules, ..Settings::default() });
     let dir = tempfile::tempdir().expect("tempdir");
@@ -301,12 +308,9 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
     pretty_assertions::assert_eq!(
         gaps,
         [
-            "gap <management> eu-west-1 config NoConfigurationRecorder",
+            "gap <management> eu-west-1 dynamodb HTTP500",
             "gap <management> eu-west-1 secretsmanager AccessDeniedException",
-            "gap <management> us-east-1 config NoConfigurationRecorder",
-            "gap <member0> eu-west-1 config NoConfigurationRecorder",
             "gap <member0> eu-west-1 secretsmanager AccessDeniedException",
-            "gap <member0> us-east-1 config NoConfigurationRecorder",
             // The sweep lists secrets too, in ap-southeast-2: not denied there.
             "gap <member1> - sts AccessDenied",
         ]
@@ -328,10 +332,54 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
     let management_east = &inv.accounts.iter().find(|a| a.account_id == management).expect("management").regions;
     let east = management_east.iter().find(|r| r.region == "us-east-1").expect("us-east-1");
     assert_eq!(east.secrets.len(), 2, "secrets still read where not denied");
+    // The table whose backups could not be read keeps PITR unknown, not false.
+    let west = management_east.iter().find(|r| r.region == "eu-west-1").expect("eu-west-1");
+    let orders: Vec<(Option<bool>, Option<String>)> =
+        west.dynamodb_tables.iter().map(|t| (t.pitr_enabled, t.status.clone())).collect();
+    assert_eq!(orders, [(None, Some("ACTIVE".to_string()))]);
     // Two accounts x (us-east-1 + ap-southeast-2 sweep + eu-west-1) ListKeys, plus two throttled attempts.
     assert_eq!(proxy.operations().get("ListKeys"), Some(&8));
+    // Compute configurations came from the aggregator, in their account and region;
+    // no account was asked for Config on its own.
+    let functions: Vec<String> = inv
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().flat_map(move |r| r.resources.iter().map(move |x| (a, r, x))))
+        .filter(|(_, _, x)| x.resource_type == "AWS::Lambda::Function")
+        .map(|(a, r, x)| {
+            let url = x.configuration.as_ref().map(|c| c["environment"]["variables"]["API_URL"].clone());
+            normalize(&format!("{} {} {} {:?} {:?}", a.account_id, r.region, x.arn, url, x.tags), &names(&seed))
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        ["<management> us-east-1 arn:aws:lambda:us-east-1:<management>:function:checkout Some(String(\"https://api.eu-west-1.example.com\")) Some({\"team\": \"core\"})"]
+    );
+    assert_eq!(proxy.operations().get("DescribeConfigurationRecorders"), None);
+    assert_eq!(
+        inv.source.as_ref().map(|s| s.outside_pair_sources.clone()),
+        Some(vec!["aws-config-aggregator".to_string(), "service-listing".to_string()])
+    );
     // The member whose role was denied is still in the inventory, as a gap: not a pass.
     assert!(inv.account_ids().contains(&member1));
+}
+
+/// Emulator gap: SelectAggregateResourceConfig is not implemented (HTTP 500) and
+/// Config knows no Lambda function. A response fixture shaped like the API reference:
+/// one row per resource, a JSON document in a string.
+fn aggregator_fixture(seed: &Value) -> Value {
+    let management = seed["management"].as_str().expect("management");
+    let row = json!({
+        "accountId": management,
+        "awsRegion": "us-east-1",
+        "resourceType": "AWS::Lambda::Function",
+        "arn": format!("arn:aws:lambda:us-east-1:{management}:function:checkout"),
+        "resourceName": "checkout",
+        "tags": [{"key": "team", "value": "core"}],
+        "configuration": {"functionName": "checkout", "environment": {"variables": {"API_URL": "https://api.eu-west-1.example.com"}}},
+        "supplementaryConfiguration": {}
+    });
+    json!({ "Results": [row.to_string()], "QueryInfo": {"SelectFields": []} })
 }
 
 /// Emulator gap: it always answers. The proxy stops answering after 40 requests;

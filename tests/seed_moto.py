@@ -132,6 +132,12 @@ def full():
     cb = member_creds(b)
     b_secret = client("secretsmanager", "eu-west-1", cb).create_secret(Name="b/secret", SecretString="x")["ARN"]
     b_key = client("kms", "ap-southeast-2", cb).create_key(Description="stray key")["KeyMetadata"]["Arn"]
+    # An organization aggregator: the collector asks it first (the emulator does not
+    # implement SelectAggregateResourceConfig, so the collector falls back).
+    client("config", "us-east-1").put_configuration_aggregator(
+        ConfigurationAggregatorName="org",
+        OrganizationAggregationSource={"RoleArn": f"arn:aws:iam::{mgmt}:role/config", "AllAwsRegions": True},
+    )
     out.update(
         mrk=mrk["Arn"], mrk_replica=replica["Arn"], single=single["Arn"], replicated=replicated, local=local,
         primary=primary, secondary=secondary, solo=solo, a_key=a_key, b_secret=b_secret, b_key=b_key,

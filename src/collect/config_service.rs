@@ -3,9 +3,18 @@
 //! references. Config being off or denied is a gap, never a failure of the scan.
 
 use super::gaps::{classify, pages, Ctx, Failure};
-use crate::inventory::ConfigResource;
+use crate::inventory::{ConfigResource, Tags};
 use aws_sdk_config::types::{BaseConfigurationItem, ResourceKey, ResourceType};
 use aws_sdk_config::Client;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Compute configurations of the whole organization from a Config aggregator,
+/// keyed by (account, region).
+pub(crate) type Aggregated = HashMap<(String, String), Vec<ConfigResource>>;
+
+/// Value of `Inventory.source.outside_pair_sources` when the aggregator answered.
+pub const AGGREGATOR_SOURCE: &str = "aws-config-aggregator";
 
 pub(crate) const SERVICE: &str = "config";
 
@@ -72,6 +81,75 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
     out
 }
 
+/// One advanced query over the caller's aggregator (an organization aggregator
+/// when there is one) instead of two calls per type per account and region.
+/// `None` when there is no aggregator or the query fails: the caller then reads
+/// each account, and records gaps there if that fails too.
+pub(crate) async fn aggregated(ctx: &Ctx, client: &Client) -> Option<Aggregated> {
+    let aggregators = pages!(ctx, client.describe_configuration_aggregators().into_paginator().send()).ok()?;
+    let aggregators: Vec<_> =
+        aggregators.into_iter().flat_map(|p| p.configuration_aggregators.unwrap_or_default()).collect();
+    let name = aggregators
+        .iter()
+        .find(|a| a.organization_aggregation_source.is_some())
+        .or(aggregators.first())
+        .and_then(|a| a.configuration_aggregator_name.clone())?;
+    let types: Vec<String> = COMPUTE_TYPES.iter().map(|t| format!("'{t}'")).collect();
+    let expression = format!(
+        "SELECT accountId, awsRegion, resourceType, arn, resourceName, tags, configuration, supplementaryConfiguration WHERE resourceType IN ({})",
+        types.join(", ")
+    );
+    let pages = pages!(
+        ctx,
+        client
+            .select_aggregate_resource_config()
+            .configuration_aggregator_name(&name)
+            .expression(expression)
+            .into_paginator()
+            .send()
+    )
+    .ok()?;
+    let mut out = Aggregated::new();
+    for row in pages.into_iter().flat_map(|p| p.results.unwrap_or_default()) {
+        let Ok(row) = serde_json::from_str::<Value>(&row) else { continue };
+        if let Some((account, region, resource)) = aggregated_row(row) {
+            out.entry((account, region)).or_default().push(resource);
+        }
+    }
+    for resources in out.values_mut() {
+        resources.sort_by(|a, b| a.arn.cmp(&b.arn));
+    }
+    Some(out)
+}
+
+/// One advanced-query row: `configuration` is already an object there.
+pub(crate) fn aggregated_row(mut row: Value) -> Option<(String, String, ConfigResource)> {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let tags: Option<Tags> = row.get("tags").and_then(Value::as_array).map(|list| {
+        list.iter().filter_map(|t| Some((text(t, "key")?, text(t, "value").unwrap_or_default()))).collect()
+    });
+    let mut configuration = row.get_mut("configuration").map(Value::take).unwrap_or(Value::Null);
+    if let Some(extra) = row.get_mut("supplementaryConfiguration").map(Value::take).filter(|v| !v.is_null()) {
+        match &mut configuration {
+            Value::Object(map) => {
+                map.insert("supplementaryConfiguration".to_string(), extra);
+            }
+            _ => configuration = serde_json::json!({ "configuration": configuration, "supplementaryConfiguration": extra }),
+        }
+    }
+    Some((
+        text(&row, "accountId")?,
+        text(&row, "awsRegion")?,
+        ConfigResource {
+            resource_type: text(&row, "resourceType")?,
+            arn: text(&row, "arn")?,
+            name: text(&row, "resourceName"),
+            tags,
+            configuration: (!configuration.is_null()).then_some(configuration),
+        },
+    ))
+}
+
 /// A configuration item with its `configuration` parsed, and the
 /// `supplementaryConfiguration` entries (also JSON) under that key.
 pub(crate) fn item(i: BaseConfigurationItem) -> Option<ConfigResource> {
@@ -100,6 +178,24 @@ pub(crate) fn item(i: BaseConfigurationItem) -> Option<ConfigResource> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aggregator_rows_keep_account_region_tags_and_configuration() {
+        let row = serde_json::json!({
+            "accountId": "111111111111", "awsRegion": "eu-west-1", "resourceType": "AWS::SNS::Topic",
+            "arn": "arn:aws:sns:eu-west-1:111111111111:t", "resourceName": "t",
+            "tags": [{"key": "team", "value": "core"}],
+            "configuration": {"TopicArn": "arn:aws:sns:eu-west-1:111111111111:t"},
+            "supplementaryConfiguration": {"x": 1}
+        });
+        let (account, region, r) = aggregated_row(row).expect("complete row");
+        assert_eq!((account.as_str(), region.as_str()), ("111111111111", "eu-west-1"));
+        assert_eq!(r.tags.expect("tags").get("team").map(String::as_str), Some("core"));
+        let c = r.configuration.expect("configuration");
+        assert_eq!(c["supplementaryConfiguration"]["x"], 1);
+        assert_eq!(c["TopicArn"], "arn:aws:sns:eu-west-1:111111111111:t");
+        assert!(aggregated_row(serde_json::json!({"arn": "x"})).is_none());
+    }
 
     #[test]
     fn configuration_is_parsed_and_supplementary_nested() {

@@ -23,7 +23,7 @@ pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;
 use crate::inventory::{CollectionSource, Inventory, SCHEMA_VERSION};
-use accounts::{AccountPlan, RoleSettings};
+use accounts::{AccountPlan, Shared};
 use futures_util::future::join_all;
 use std::time::Duration;
 
@@ -82,8 +82,6 @@ impl Default for CollectOptions {
 /// Why collection could not even start.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
-    #[error("live collection is not available in this build")]
-    Unavailable,
     /// STS GetCallerIdentity failed: no usable credentials or no reachable endpoint.
     #[error("cannot start live collection: sts:GetCallerIdentity failed with {code}: {message} (check credentials, --profile, --region and AWS_ENDPOINT_URL)")]
     NoAccess { code: String, message: String },
@@ -136,12 +134,17 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         .collect();
     ctx.progress.add_units(plans.iter().map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64).sum());
 
-    let role = RoleSettings {
+    let aggregated = config_service::aggregated(&ctx, &aws_sdk_config::Client::new(&base)).await;
+    let shared = Shared {
         role_name: &config.organization.role_name,
         external_id: options.external_id.as_deref().or(config.organization.external_id.as_deref()),
+        aggregated: aggregated.as_ref(),
     };
-    let mut accounts: Vec<_> =
-        join_all(plans.into_iter().map(|plan| accounts::collect(&ctx, &base, &role, plan))).await.into_iter().flatten().collect();
+    let mut accounts: Vec<_> = join_all(plans.into_iter().map(|plan| accounts::collect(&ctx, &base, &shared, plan)))
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     ctx.progress.finish();
 
@@ -155,7 +158,10 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         source: Some(CollectionSource {
             kind: "live".to_string(),
             tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
-            outside_pair_sources: vec![sweep::SOURCE.to_string()],
+            outside_pair_sources: match &aggregated {
+                Some(_) => vec![config_service::AGGREGATOR_SOURCE.to_string(), sweep::SOURCE.to_string()],
+                None => vec![sweep::SOURCE.to_string()],
+            },
         }),
         organization,
         accounts,

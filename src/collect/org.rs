@@ -8,6 +8,7 @@ use super::gaps::{classify, pages, Ctx, Failure};
 use crate::inventory::{Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType, Tags};
 use aws_sdk_organizations::types::PolicyType;
 use aws_sdk_organizations::Client;
+use futures_util::future::join_all;
 
 const SERVICE: &str = "organizations";
 
@@ -71,19 +72,20 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
     }
     ous.sort_by(|a, b| a.id.cmp(&b.id));
 
-    let mut accounts = Vec::new();
-    for a in listed {
-        let Some(id) = a.id else { continue };
-        let tags = account_tags(ctx, client, caller, &id).await;
-        accounts.push(Account {
+    let listed: Vec<_> = listed.into_iter().filter_map(|a| Some((a.id.clone()?, a))).collect();
+    let tags = join_all(listed.iter().map(|(id, _)| account_tags(ctx, client, caller, id))).await;
+    let mut accounts: Vec<Account> = listed
+        .into_iter()
+        .zip(tags)
+        .map(|((id, a), tags)| Account {
             parent_id: parent_of.get(&id).cloned().unwrap_or_else(|| root_id.clone()),
             name: a.name.unwrap_or_default(),
             status: a.status.map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".to_string()),
             email: a.email,
             tags,
             id,
-        });
-    }
+        })
+        .collect();
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     let policies = policies(ctx, client, caller).await;
     Some(Organization {

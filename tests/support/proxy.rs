@@ -19,6 +19,12 @@ use std::time::Duration;
 pub enum Action {
     /// Answer with an AWS error (`status`, error `code`, `message`).
     Fail { status: u16, code: String, message: String },
+    /// Answer with this status and an HTML body, as an endpoint does for an
+    /// operation it does not implement.
+    Html(u16),
+    /// Answer with this status and JSON body without asking the emulator: a
+    /// response fixture shaped like the AWS API reference.
+    Json(u16, Value),
     /// Forward, then change the JSON response.
     Patch(Arc<dyn Fn(&mut Value) + Send + Sync>),
 }
@@ -217,6 +223,16 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
         let action = matching_action(state, &request, &operation);
         let response = match action {
             Some(Action::Fail { status, code, message }) => error_response(&request, status, &code, &message),
+            Some(Action::Html(status)) => Some((
+                status,
+                vec![("Content-Type".to_string(), "text/html".to_string())],
+                b"<!doctype html><title>500 Internal Server Error</title><p>not implemented</p>".to_vec(),
+            )),
+            Some(Action::Json(status, body)) => Some((
+                status,
+                vec![("Content-Type".to_string(), "application/x-amz-json-1.1".to_string())],
+                body.to_string().into_bytes(),
+            )),
             Some(Action::Patch(patch)) => forward(&request, upstream_port).map(|(status, body)| {
                 let body = match serde_json::from_slice::<Value>(&body) {
                     Ok(mut v) => {

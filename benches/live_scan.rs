@@ -20,18 +20,35 @@ use support::proxy::{Proxy, Settings};
 /// Peak resident set of a running process, in KiB (VmHWM never decreases).
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize) {
-    let proxy = Proxy::start(moto.port, Settings { delay, ..Settings::default() });
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            delay,
+            ..Settings::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("inventory.json");
     let mut cmd = scanner(&proxy.url(), dir.path());
-    cmd.args(["collect", "-q", "--sweep-regions", "ap-southeast-2", "--concurrency", &concurrency.to_string(), "-o"])
-        .arg(&path)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+    cmd.args([
+        "collect",
+        "-q",
+        "--sweep-regions",
+        "ap-southeast-2",
+        "--concurrency",
+        &concurrency.to_string(),
+        "-o",
+    ])
+    .arg(&path)
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
     let started = Instant::now();
     let mut child = cmd.spawn().expect("start regionready");
     let mut peak = 0;
@@ -62,12 +79,28 @@ fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize
 }
 
 fn main() {
-    let accounts: usize = std::env::var("BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let accounts: usize = std::env::var("BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     let moto = Moto::start();
     let started = Instant::now();
     moto.seed(&["bench", &accounts.to_string()]);
-    println!("seeded {accounts} accounts in {:.1}s", started.elapsed().as_secs_f64());
+    println!(
+        "seeded {accounts} accounts in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     measure("direct, concurrency 32", &moto, None, 32);
-    measure("+50ms/request, conc. 32", &moto, Some(Duration::from_millis(50)), 32);
-    measure("+50ms/request, conc. 4", &moto, Some(Duration::from_millis(50)), 4);
+    measure(
+        "+50ms/request, conc. 32",
+        &moto,
+        Some(Duration::from_millis(50)),
+        32,
+    );
+    measure(
+        "+50ms/request, conc. 4",
+        &moto,
+        Some(Duration::from_millis(50)),
+        4,
+    );
 }

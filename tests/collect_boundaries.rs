@@ -27,10 +27,17 @@ fn only_the_collector_names_sdk_types() {
     let offenders: Vec<String> = files
         .iter()
         .filter(|f| !f.starts_with(&collect_dir))
-        .filter(|f| std::fs::read_to_string(f).expect("read").contains("aws_sdk_"))
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .expect("read")
+                .contains("aws_sdk_")
+        })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "aws_sdk_* named outside src/collect/: {offenders:?}");
+    assert!(
+        offenders.is_empty(),
+        "aws_sdk_* named outside src/collect/: {offenders:?}"
+    );
 }
 
 /// IAM service prefix of the client each collector file uses.
@@ -52,7 +59,9 @@ fn action_name(fluent: &str) -> String {
             "db" => "DB".to_string(),
             _ => {
                 let mut c = w.chars();
-                c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
             }
         })
         .collect()
@@ -64,7 +73,8 @@ fn called_actions() -> BTreeSet<String> {
     let re = regex::Regex::new(r"\b(?:client|sts)\s*\.\s*([a-z_]+)\(\)").expect("regex");
     let mut out = BTreeSet::new();
     for (file, service) in FILES {
-        let text = std::fs::read_to_string(root().join("src/collect").join(file)).expect("read collector file");
+        let text = std::fs::read_to_string(root().join("src/collect").join(file))
+            .expect("read collector file");
         for cap in re.captures_iter(&text) {
             out.insert(format!("{service}:{}", action_name(&cap[1])));
         }
@@ -73,7 +83,8 @@ fn called_actions() -> BTreeSet<String> {
 }
 
 fn policy_actions() -> BTreeSet<String> {
-    let text = std::fs::read_to_string(root().join("docs/iam-policy.json")).expect("docs/iam-policy.json");
+    let text =
+        std::fs::read_to_string(root().join("docs/iam-policy.json")).expect("docs/iam-policy.json");
     let policy: serde_json::Value = serde_json::from_str(&text).expect("policy is JSON");
     policy["Statement"]
         .as_array()
@@ -89,18 +100,30 @@ fn policy_actions() -> BTreeSet<String> {
 fn iam_policy_grants_exactly_the_actions_called() {
     let called = called_actions();
     let granted = policy_actions();
-    assert!(called.len() >= 25, "the scan of src/collect found too few calls: {called:?}");
+    assert!(
+        called.len() >= 25,
+        "the scan of src/collect found too few calls: {called:?}"
+    );
     let missing: Vec<_> = called.difference(&granted).collect();
     let unused: Vec<_> = granted.difference(&called).collect();
-    assert!(missing.is_empty(), "called but not in docs/iam-policy.json: {missing:?}");
-    assert!(unused.is_empty(), "in docs/iam-policy.json but never called: {unused:?}");
+    assert!(
+        missing.is_empty(),
+        "called but not in docs/iam-policy.json: {missing:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "in docs/iam-policy.json but never called: {unused:?}"
+    );
 }
 
 #[test]
 fn the_collector_only_reads_metadata() {
     for action in called_actions() {
         let name = action.split(':').nth(1).expect("service:Action");
-        let read = ["List", "Describe", "Get", "BatchGet", "Select"].iter().any(|p| name.starts_with(p)) || action == "sts:AssumeRole";
+        let read = ["List", "Describe", "Get", "BatchGet", "Select"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || action == "sts:AssumeRole";
         assert!(read, "{action} is not a read-only call");
         assert!(!["secretsmanager:GetSecretValue", "kms:Decrypt"].contains(&action.as_str()));
     }
@@ -108,8 +131,17 @@ fn the_collector_only_reads_metadata() {
     rust_files(&root().join("src"), &mut files);
     for f in files {
         let text = std::fs::read_to_string(&f).expect("read");
-        for forbidden in ["get_secret_value", "batch_get_secret_value", ".decrypt(", "generate_data_key"] {
-            assert!(!text.contains(forbidden), "{} calls {forbidden}", f.display());
+        for forbidden in [
+            "get_secret_value",
+            "batch_get_secret_value",
+            ".decrypt(",
+            "generate_data_key",
+        ] {
+            assert!(
+                !text.contains(forbidden),
+                "{} calls {forbidden}",
+                f.display()
+            );
         }
     }
 }

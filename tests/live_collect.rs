@@ -33,7 +33,9 @@ fn names(seed: &Value) -> Vec<(String, String)> {
 }
 
 fn normalize(text: &str, names: &[(String, String)]) -> String {
-    names.iter().fold(text.to_string(), |t, (value, name)| t.replace(value, name))
+    names
+        .iter()
+        .fold(text.to_string(), |t, (value, name)| t.replace(value, name))
 }
 
 fn opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
@@ -52,12 +54,26 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
             lines.push(format!("ou {} parent={}", ou.name, ou.parent_id));
         }
         for a in &org.accounts {
-            lines.push(format!("account {} {} {} parent={}", a.id, a.name, a.status, a.parent_id));
+            lines.push(format!(
+                "account {} {} {} parent={}",
+                a.id, a.name, a.status, a.parent_id
+            ));
         }
         for p in org.policies.iter().flatten() {
-            let targets: Vec<_> = p.targets.iter().map(|t| format!("{:?}:{}", t.target_type, t.target_id)).collect();
-            let content = p.content.get("Statement").map(|_| "statements").unwrap_or("no-statement");
-            lines.push(format!("scp {} aws_managed={} {content} targets={targets:?}", p.name, p.aws_managed));
+            let targets: Vec<_> = p
+                .targets
+                .iter()
+                .map(|t| format!("{:?}:{}", t.target_type, t.target_id))
+                .collect();
+            let content = p
+                .content
+                .get("Statement")
+                .map(|_| "statements")
+                .unwrap_or("no-statement");
+            lines.push(format!(
+                "scp {} aws_managed={} {content} targets={targets:?}",
+                p.name, p.aws_managed
+            ));
         }
     } else {
         lines.push("organization -".to_string());
@@ -80,7 +96,9 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
             }
             for s in &r.secrets {
                 let replicas = s.replicas.as_ref().map(|v| {
-                    v.iter().map(|x| format!("{}:{}:{}", x.region, opt(&x.status), opt(&x.kms_key_id))).collect::<Vec<_>>()
+                    v.iter()
+                        .map(|x| format!("{}:{}:{}", x.region, opt(&x.status), opt(&x.kms_key_id)))
+                        .collect::<Vec<_>>()
                 });
                 lines.push(format!(
                     "{at} secret {} key={} primary_region={} replicas={} owner={} tags={}",
@@ -93,10 +111,11 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
                 ));
             }
             for t in &r.dynamodb_tables {
-                let replicas = t
-                    .replicas
-                    .as_ref()
-                    .map(|v| v.iter().map(|x| format!("{}:{}", x.region, opt(&x.status))).collect::<Vec<_>>());
+                let replicas = t.replicas.as_ref().map(|v| {
+                    v.iter()
+                        .map(|x| format!("{}:{}", x.region, opt(&x.status)))
+                        .collect::<Vec<_>>()
+                });
                 lines.push(format!(
                     "{at} table {} status={} replicas={} version={} pitr={} stream={} tags={}",
                     t.arn,
@@ -119,17 +138,31 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
                 ));
             }
             for g in &r.rds_global_clusters {
-                let members: Vec<_> =
-                    g.members.iter().map(|m| format!("{}:{}:{}", m.region, m.is_writer, m.cluster_arn)).collect();
+                let members: Vec<_> = g
+                    .members
+                    .iter()
+                    .map(|m| format!("{}:{}:{}", m.region, m.is_writer, m.cluster_arn))
+                    .collect();
                 lines.push(format!("{at} global {} members={members:?}", g.arn));
             }
             for x in &r.resources {
-                lines.push(format!("{at} resource {} {} configured={}", x.resource_type, x.arn, x.configuration.is_some()));
+                lines.push(format!(
+                    "{at} resource {} {} configured={}",
+                    x.resource_type,
+                    x.arn,
+                    x.configuration.is_some()
+                ));
             }
         }
     }
     for g in &inv.gaps {
-        lines.push(format!("gap {} {} {} {}", g.account_id, g.region.as_deref().unwrap_or("-"), g.service, g.error_code));
+        lines.push(format!(
+            "gap {} {} {} {}",
+            g.account_id,
+            g.region.as_deref().unwrap_or("-"),
+            g.service,
+            g.error_code
+        ));
     }
     lines.into_iter().map(|l| normalize(&l, &names)).collect()
 }
@@ -137,7 +170,10 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
 fn collect(endpoint: &str, dir: &Path, extra: &[&str]) -> (Output, Option<Inventory>) {
     let path = dir.join("inventory.json");
     let mut cmd = scanner(endpoint, dir);
-    cmd.args(["collect", "-q", "-o"]).arg(&path).args(["--sweep-regions", "ap-southeast-2"]).args(extra);
+    cmd.args(["collect", "-q", "-o"])
+        .arg(&path)
+        .args(["--sweep-regions", "ap-southeast-2"])
+        .args(extra);
     let out = run(cmd);
     let inv = Inventory::load(&path).ok();
     (out, inv)
@@ -193,23 +229,38 @@ fn expected_estate() -> Vec<String> {
 fn live_inventory_matches_the_seeded_estate() {
     let moto = Moto::start();
     let seed = moto.seed(&["full"]);
-    let proxy = Proxy::start(moto.port, Settings { rules: vec![global_table_patch()], ..Settings::default() });
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: vec![global_table_patch()],
+            ..Settings::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let (out, inv) = collect(&proxy.url(), dir.path(), &[]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("inventory written");
     // The aggregator exists but the emulator answers HTTP 500 to its query: retried
     // (3 attempts), then each account is read on its own.
-    assert_eq!(proxy.operations().get("SelectAggregateResourceConfig"), Some(&3));
+    assert_eq!(
+        proxy.operations().get("SelectAggregateResourceConfig"),
+        Some(&3)
+    );
     let lines = summary(&inv, &seed);
-    let org_lines: Vec<&String> = lines.iter().filter(|l| l.starts_with("ou ") || l.starts_with("account ")).collect();
+    let org_lines: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("ou ") || l.starts_with("account "))
+        .collect();
     let mut org_sorted: Vec<String> = org_lines.iter().map(|s| s.to_string()).collect();
     org_sorted.sort();
     let mut want_org = expected_estate();
     want_org.sort();
     pretty_assertions::assert_eq!(org_sorted, want_org);
 
-    let rest: Vec<String> = lines.into_iter().filter(|l| !l.starts_with("ou ") && !l.starts_with("account ")).collect();
+    let rest: Vec<String> = lines
+        .into_iter()
+        .filter(|l| !l.starts_with("ou ") && !l.starts_with("account "))
+        .collect();
     let mut want: Vec<String> = [
         "scp deny-outside-pair aws_managed=false statements targets=[\"OrganizationalUnit:<prod>\"]",
         // management, eu-west-1: the replica of the multi-Region key, the secret replica,
@@ -239,11 +290,17 @@ fn live_inventory_matches_the_seeded_estate() {
     .chain(CONFIG_GAPS.iter().map(|s| s.to_string()))
     .collect();
     // The secret replica's ARN suffix is the primary's: take it from the seed.
-    let suffix = seed["replicated"].as_str().and_then(|a| a.rsplit('-').next()).expect("suffix");
+    let suffix = seed["replicated"]
+        .as_str()
+        .and_then(|a| a.rsplit('-').next())
+        .expect("suffix");
     for l in &mut want {
         *l = l.replace("SUFFIX", suffix);
     }
-    let mut got: Vec<String> = rest.into_iter().filter(|l| !l.starts_with("scp FullAWSAccess")).collect();
+    let mut got: Vec<String> = rest
+        .into_iter()
+        .filter(|l| !l.starts_with("scp FullAWSAccess"))
+        .collect();
     got.sort();
     want.sort();
     pretty_assertions::assert_eq!(got, want);
@@ -254,22 +311,43 @@ fn live_inventory_matches_the_seeded_estate() {
     // Every account was read in its two pair regions and the swept region.
     for a in &inv.accounts {
         let regions: Vec<&str> = a.regions.iter().map(|r| r.region.as_str()).collect();
-        assert_eq!(regions, ["ap-southeast-2", "eu-west-1", "us-east-1"], "account {}", a.account_id);
+        assert_eq!(
+            regions,
+            ["ap-southeast-2", "eu-west-1", "us-east-1"],
+            "account {}",
+            a.account_id
+        );
     }
 
     // A saved inventory and a live scan give the same findings.
     let live = run({
         let mut c = scanner(&proxy.url(), dir.path());
-        c.args(["scan", "-q", "--format", "json", "--sweep-regions", "ap-southeast-2"]);
+        c.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+        ]);
         c
     });
     let saved = run({
         let mut c = scanner(&proxy.url(), dir.path());
-        c.args(["scan", "--format", "json", "--inventory"]).arg(dir.path().join("inventory.json"));
+        c.args(["scan", "--format", "json", "--inventory"])
+            .arg(dir.path().join("inventory.json"));
         c
     });
-    assert!(matches!(live.status.code(), Some(0 | 1)), "live scan: {}", stderr(&live));
-    assert!(matches!(saved.status.code(), Some(0 | 1)), "saved scan: {}", stderr(&saved));
+    assert!(
+        matches!(live.status.code(), Some(0 | 1)),
+        "live scan: {}",
+        stderr(&live)
+    );
+    assert!(
+        matches!(saved.status.code(), Some(0 | 1)),
+        "saved scan: {}",
+        stderr(&saved)
+    );
     let findings = |o: &Output| -> Value {
         let report: Value = serde_json::from_slice(&o.stdout).expect("JSON report");
         report["findings"].clone()
@@ -290,20 +368,49 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
     let seed = moto.seed(&["full"]);
     let member1 = seed["members"][1].as_str().expect("member1").to_string();
     let rules = vec![
-        Rule::new("AssumeRole", fail(403, "AccessDenied", "not authorized to assume the role")).body_contains(&member1),
-        Rule::new("ListSecrets", fail(400, "AccessDeniedException", "not authorized: secretsmanager:ListSecrets"))
-            .in_region("eu-west-1"),
-        Rule::new("ListKeys", fail(400, "ThrottlingException", "Rate exceeded")).in_region("us-east-1").times(2),
+        Rule::new(
+            "AssumeRole",
+            fail(403, "AccessDenied", "not authorized to assume the role"),
+        )
+        .body_contains(&member1),
+        Rule::new(
+            "ListSecrets",
+            fail(
+                400,
+                "AccessDeniedException",
+                "not authorized: secretsmanager:ListSecrets",
+            ),
+        )
+        .in_region("eu-west-1"),
+        Rule::new(
+            "ListKeys",
+            fail(400, "ThrottlingException", "Rate exceeded"),
+        )
+        .in_region("us-east-1")
+        .times(2),
         Rule::new("DescribeContinuousBackups", Action::Html(500)).in_region("eu-west-1"),
-        Rule::new("SelectAggregateResourceConfig", Action::Json(200, aggregator_fixture(&seed))),
+        Rule::new(
+            "SelectAggregateResourceConfig",
+            Action::Json(200, aggregator_fixture(&seed)),
+        ),
     ];
-    let proxy = Proxy::start(moto.port, Settings { rules, ..Settings::default() });
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let (out, inv) = collect(&proxy.url(), dir.path(), &[]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("inventory written");
     let lines = summary(&inv, &seed);
-    let mut gaps: Vec<&str> = lines.iter().filter(|l| l.starts_with("gap ")).map(String::as_str).collect();
+    let mut gaps: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("gap "))
+        .map(String::as_str)
+        .collect();
     gaps.sort();
     pretty_assertions::assert_eq!(
         gaps,
@@ -328,14 +435,31 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
         .flat_map(|a| a.regions.iter().filter(|r| r.region == "us-east-1"))
         .map(|r| r.kms_keys.len())
         .sum();
-    assert_eq!(keys_east, 3, "management's two keys and member0's key, read after throttling");
-    let management_east = &inv.accounts.iter().find(|a| a.account_id == management).expect("management").regions;
-    let east = management_east.iter().find(|r| r.region == "us-east-1").expect("us-east-1");
+    assert_eq!(
+        keys_east, 3,
+        "management's two keys and member0's key, read after throttling"
+    );
+    let management_east = &inv
+        .accounts
+        .iter()
+        .find(|a| a.account_id == management)
+        .expect("management")
+        .regions;
+    let east = management_east
+        .iter()
+        .find(|r| r.region == "us-east-1")
+        .expect("us-east-1");
     assert_eq!(east.secrets.len(), 2, "secrets still read where not denied");
     // The table whose backups could not be read keeps PITR unknown, not false.
-    let west = management_east.iter().find(|r| r.region == "eu-west-1").expect("eu-west-1");
-    let orders: Vec<(Option<bool>, Option<String>)> =
-        west.dynamodb_tables.iter().map(|t| (t.pitr_enabled, t.status.clone())).collect();
+    let west = management_east
+        .iter()
+        .find(|r| r.region == "eu-west-1")
+        .expect("eu-west-1");
+    let orders: Vec<(Option<bool>, Option<String>)> = west
+        .dynamodb_tables
+        .iter()
+        .map(|t| (t.pitr_enabled, t.status.clone()))
+        .collect();
     assert_eq!(orders, [(None, Some("ACTIVE".to_string()))]);
     // Two accounts x (us-east-1 + ap-southeast-2 sweep + eu-west-1) ListKeys, plus two throttled attempts.
     assert_eq!(proxy.operations().get("ListKeys"), Some(&8));
@@ -344,21 +468,40 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
     let functions: Vec<String> = inv
         .accounts
         .iter()
-        .flat_map(|a| a.regions.iter().flat_map(move |r| r.resources.iter().map(move |x| (a, r, x))))
+        .flat_map(|a| {
+            a.regions
+                .iter()
+                .flat_map(move |r| r.resources.iter().map(move |x| (a, r, x)))
+        })
         .filter(|(_, _, x)| x.resource_type == "AWS::Lambda::Function")
         .map(|(a, r, x)| {
-            let url = x.configuration.as_ref().map(|c| c["environment"]["variables"]["API_URL"].clone());
-            normalize(&format!("{} {} {} {:?} {:?}", a.account_id, r.region, x.arn, url, x.tags), &names(&seed))
+            let url = x
+                .configuration
+                .as_ref()
+                .map(|c| c["environment"]["variables"]["API_URL"].clone());
+            normalize(
+                &format!(
+                    "{} {} {} {:?} {:?}",
+                    a.account_id, r.region, x.arn, url, x.tags
+                ),
+                &names(&seed),
+            )
         })
         .collect();
     assert_eq!(
         functions,
         ["<management> us-east-1 arn:aws:lambda:us-east-1:<management>:function:checkout Some(String(\"https://api.eu-west-1.example.com\")) Some({\"team\": \"core\"})"]
     );
-    assert_eq!(proxy.operations().get("DescribeConfigurationRecorders"), None);
+    assert_eq!(
+        proxy.operations().get("DescribeConfigurationRecorders"),
+        None
+    );
     assert_eq!(
         inv.source.as_ref().map(|s| s.outside_pair_sources.clone()),
-        Some(vec!["aws-config-aggregator".to_string(), "service-listing".to_string()])
+        Some(vec![
+            "aws-config-aggregator".to_string(),
+            "service-listing".to_string()
+        ])
     );
     // The member whose role was denied is still in the inventory, as a gap: not a pass.
     assert!(inv.account_ids().contains(&member1));
@@ -388,19 +531,42 @@ fn aggregator_fixture(seed: &Value) -> Value {
 fn an_endpoint_that_stops_answering_ends_in_gaps_not_a_hang() {
     let moto = Moto::start();
     moto.seed(&["full"]);
-    let proxy = Proxy::start(moto.port, Settings { hang_after: Some(40), ..Settings::default() });
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            hang_after: Some(40),
+            ..Settings::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("tempdir");
-    let (out, inv) = collect(&proxy.url(), dir.path(), &["--timeout", "1", "--connect-timeout", "1", "--max-attempts", "1"]);
+    let (out, inv) = collect(
+        &proxy.url(),
+        dir.path(),
+        &[
+            "--timeout",
+            "1",
+            "--connect-timeout",
+            "1",
+            "--max-attempts",
+            "1",
+        ],
+    );
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("partial inventory written");
     assert!(!inv.gaps.is_empty());
-    let codes: std::collections::BTreeSet<&str> = inv.gaps.iter().map(|g| g.error_code.as_str()).collect();
+    let codes: std::collections::BTreeSet<&str> =
+        inv.gaps.iter().map(|g| g.error_code.as_str()).collect();
     assert!(codes.contains("Timeout"), "codes: {codes:?}");
     assert!(
-        codes.iter().all(|c| ["Timeout", "NoConfigurationRecorder"].contains(c)),
+        codes
+            .iter()
+            .all(|c| ["Timeout", "NoConfigurationRecorder"].contains(c)),
         "only timeouts (and Config not recording) expected, got {codes:?}"
     );
-    assert_eq!(proxy.requests() > 40, true, "requests beyond the limit were made and timed out");
+    assert!(
+        proxy.requests() > 40,
+        "requests beyond the limit were made and timed out"
+    );
 }
 
 #[test]
@@ -419,7 +585,10 @@ fn without_organizations_access_the_callers_account_is_scanned() {
         .filter(|g| g.service == "organizations")
         .map(|g| (g.account_id.as_str(), g.error_code.as_str()))
         .collect();
-    assert_eq!(org_gaps, [("123456789012", "AWSOrganizationsNotInUseException")]);
+    assert_eq!(
+        org_gaps,
+        [("123456789012", "AWSOrganizationsNotInUseException")]
+    );
 }
 
 #[test]
@@ -427,12 +596,26 @@ fn no_reachable_endpoint_exits_3_with_one_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let port = support::moto::free_port(); // nothing listens there
     let endpoint = format!("http://127.0.0.1:{port}");
-    let (out, inv) = collect(&endpoint, dir.path(), &["--timeout", "2", "--connect-timeout", "1", "--max-attempts", "1"]);
+    let (out, inv) = collect(
+        &endpoint,
+        dir.path(),
+        &[
+            "--timeout",
+            "2",
+            "--connect-timeout",
+            "1",
+            "--max-attempts",
+            "1",
+        ],
+    );
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
     assert!(inv.is_none());
     let err = stderr(&out);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.contains("sts:GetCallerIdentity failed with ConnectionError"), "{err}");
+    assert!(
+        err.contains("sts:GetCallerIdentity failed with ConnectionError"),
+        "{err}"
+    );
 }
 
 /// Findings-level check of a live scan. Needs the rule files (`rules/`), written
@@ -443,14 +626,32 @@ fn no_reachable_endpoint_exits_3_with_one_line() {
 fn live_scan_findings_are_exact() {
     let moto = Moto::start();
     let seed = moto.seed(&["full"]);
-    let proxy = Proxy::start(moto.port, Settings { rules: vec![global_table_patch()], ..Settings::default() });
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: vec![global_table_patch()],
+            ..Settings::default()
+        },
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let out = run({
         let mut c = scanner(&proxy.url(), dir.path());
-        c.args(["scan", "-q", "--format", "json", "--sweep-regions", "ap-southeast-2"]);
+        c.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+        ]);
         c
     });
-    assert_eq!(out.status.code(), Some(1), "the gate fails: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the gate fails: {}",
+        stderr(&out)
+    );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let names = names(&seed);
     let mut got: Vec<String> = report["findings"]
@@ -460,7 +661,10 @@ fn live_scan_findings_are_exact() {
         .filter(|f| f["status"] == "fail")
         .map(|f| {
             let arn = f["resource_arn"].as_str().unwrap_or("-");
-            normalize(&format!("{} {arn}", f["rule_id"].as_str().unwrap_or("-")), &names)
+            normalize(
+                &format!("{} {arn}", f["rule_id"].as_str().unwrap_or("-")),
+                &names,
+            )
         })
         .collect();
     got.sort();

@@ -2,8 +2,8 @@
 //! (full reads in the pair, a cheap listing elsewhere).
 
 use super::clients::{assume_role, in_region, RegionClients};
-use super::gaps::Ctx;
 use super::config_service::{self, Aggregated};
+use super::gaps::Ctx;
 use super::{dynamodb, kms, rds, secrets, sweep};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
@@ -27,7 +27,12 @@ pub(crate) struct Shared<'a> {
 }
 
 /// `None` when the account could not be entered (the gap is recorded).
-pub(crate) async fn collect(ctx: &Ctx, base: &SdkConfig, shared: &Shared<'_>, plan: AccountPlan) -> Option<AccountInventory> {
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    base: &SdkConfig,
+    shared: &Shared<'_>,
+    plan: AccountPlan,
+) -> Option<AccountInventory> {
     let account = plan.account_id.as_str();
     let units = (plan.pair_regions.len() + plan.sweep_regions.len()) as u64;
     let session = if plan.is_caller {
@@ -36,7 +41,13 @@ pub(crate) async fn collect(ctx: &Ctx, base: &SdkConfig, shared: &Shared<'_>, pl
         match assume_role(ctx, base, account, shared.role_name, shared.external_id).await {
             Ok(config) => config,
             Err(f) => {
-                ctx.gap(account, None, "sts", f, &format!("AssumeRole into {}", shared.role_name));
+                ctx.gap(
+                    account,
+                    None,
+                    "sts",
+                    f,
+                    &format!("AssumeRole into {}", shared.role_name),
+                );
                 for _ in 0..units {
                     ctx.progress.unit_done();
                 }
@@ -44,20 +55,43 @@ pub(crate) async fn collect(ctx: &Ctx, base: &SdkConfig, shared: &Shared<'_>, pl
             }
         }
     };
-    let full = plan.pair_regions.iter().map(|r| pair_region(ctx, &session, shared, account, r));
-    let cheap = plan.sweep_regions.iter().map(|r| sweep_region(ctx, &session, shared, account, r));
+    let full = plan
+        .pair_regions
+        .iter()
+        .map(|r| pair_region(ctx, &session, shared, account, r));
+    let cheap = plan
+        .sweep_regions
+        .iter()
+        .map(|r| sweep_region(ctx, &session, shared, account, r));
     let (mut regions, swept) = tokio::join!(join_all(full), join_all(cheap));
     regions.extend(swept);
     regions.sort_by(|a, b| a.region.cmp(&b.region));
-    Some(AccountInventory { account_id: plan.account_id, regions })
+    Some(AccountInventory {
+        account_id: plan.account_id,
+        regions,
+    })
 }
 
 /// Aggregator results of one account and region, when the aggregator answered.
-fn from_aggregator(shared: &Shared<'_>, account: &str, region: &str) -> Option<Vec<crate::inventory::ConfigResource>> {
-    shared.aggregated.map(|a| a.get(&(account.to_string(), region.to_string())).cloned().unwrap_or_default())
+fn from_aggregator(
+    shared: &Shared<'_>,
+    account: &str,
+    region: &str,
+) -> Option<Vec<crate::inventory::ConfigResource>> {
+    shared.aggregated.map(|a| {
+        a.get(&(account.to_string(), region.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    })
 }
 
-async fn pair_region(ctx: &Ctx, session: &SdkConfig, shared: &Shared<'_>, account: &str, region: &str) -> RegionInventory {
+async fn pair_region(
+    ctx: &Ctx,
+    session: &SdkConfig,
+    shared: &Shared<'_>,
+    account: &str,
+    region: &str,
+) -> RegionInventory {
     let c = RegionClients::new(&in_region(session, region));
     let config = async {
         match from_aggregator(shared, account, region) {
@@ -85,11 +119,21 @@ async fn pair_region(ctx: &Ctx, session: &SdkConfig, shared: &Shared<'_>, accoun
     }
 }
 
-async fn sweep_region(ctx: &Ctx, session: &SdkConfig, shared: &Shared<'_>, account: &str, region: &str) -> RegionInventory {
+async fn sweep_region(
+    ctx: &Ctx,
+    session: &SdkConfig,
+    shared: &Shared<'_>,
+    account: &str,
+    region: &str,
+) -> RegionInventory {
     let c = RegionClients::new(&in_region(session, region));
     let mut resources = sweep::collect(ctx, &c, account, region).await;
     resources.extend(from_aggregator(shared, account, region).unwrap_or_default());
     resources.sort_by(|a, b| a.arn.cmp(&b.arn));
     ctx.progress.unit_done();
-    RegionInventory { region: region.to_string(), resources, ..RegionInventory::default() }
+    RegionInventory {
+        region: region.to_string(),
+        resources,
+        ..RegionInventory::default()
+    }
 }

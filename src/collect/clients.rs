@@ -25,7 +25,12 @@ pub(crate) async fn base_config(options: &CollectOptions) -> SdkConfig {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(options.connect_timeout)
         .operation_timeout(operation)
-        .operation_attempt_timeout(operation.checked_div(attempts).unwrap_or(operation).max(Duration::from_millis(100)))
+        .operation_attempt_timeout(
+            operation
+                .checked_div(attempts)
+                .unwrap_or(operation)
+                .max(Duration::from_millis(100)),
+        )
         .build();
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
@@ -41,20 +46,30 @@ pub(crate) async fn base_config(options: &CollectOptions) -> SdkConfig {
     match (&options.region, config.region()) {
         (Some(r), _) => config.to_builder().region(Region::new(r.clone())).build(),
         (None, Some(_)) => config,
-        (None, None) => config.to_builder().region(Region::new(DEFAULT_GLOBAL_REGION)).build(),
+        (None, None) => config
+            .to_builder()
+            .region(Region::new(DEFAULT_GLOBAL_REGION))
+            .build(),
     }
 }
 
 /// The same configuration pointed at another region.
 pub(crate) fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
-    config.to_builder().region(Region::new(region.to_string())).build()
+    config
+        .to_builder()
+        .region(Region::new(region.to_string()))
+        .build()
 }
 
 /// Who the caller is; the one call that must work for a scan to start.
 pub(crate) async fn caller_account(ctx: &Ctx, config: &SdkConfig) -> Result<String, Failure> {
     let sts = aws_sdk_sts::Client::new(config);
-    let out = ctx.send(sts.get_caller_identity().send()).await.map_err(|e| classify(&e))?;
-    out.account.ok_or_else(|| Failure::new("ResponseError", "GetCallerIdentity returned no account"))
+    let out = ctx
+        .send(sts.get_caller_identity().send())
+        .await
+        .map_err(|e| classify(&e))?;
+    out.account
+        .ok_or_else(|| Failure::new("ResponseError", "GetCallerIdentity returned no account"))
 }
 
 /// Credentials for a member account via STS AssumeRole. Static credentials from
@@ -78,9 +93,12 @@ pub(crate) async fn assume_role(
         )
         .await
         .map_err(|e| classify(&e))?;
-    let creds = out
-        .credentials
-        .ok_or_else(|| Failure::new("ResponseError", format!("AssumeRole {role_arn} returned no credentials")))?;
+    let creds = out.credentials.ok_or_else(|| {
+        Failure::new(
+            "ResponseError",
+            format!("AssumeRole {role_arn} returned no credentials"),
+        )
+    })?;
     let credentials = Credentials::new(
         creds.access_key_id,
         creds.secret_access_key,
@@ -88,7 +106,10 @@ pub(crate) async fn assume_role(
         None,
         "regionready-assume-role",
     );
-    Ok(base.to_builder().credentials_provider(SharedCredentialsProvider::new(credentials)).build())
+    Ok(base
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .build())
 }
 
 /// The four data-store clients of one account in one region.

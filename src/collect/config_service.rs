@@ -32,16 +32,43 @@ pub const COMPUTE_TYPES: &[&str] = &[
 /// BatchGetResourceConfig takes at most 100 keys.
 const BATCH: usize = 100;
 
-pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Vec<ConfigResource> {
-    match ctx.send(client.describe_configuration_recorders().send()).await {
-        Ok(out) if out.configuration_recorders.as_ref().is_some_and(|r| !r.is_empty()) => {}
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Vec<ConfigResource> {
+    match ctx
+        .send(client.describe_configuration_recorders().send())
+        .await
+    {
+        Ok(out)
+            if out
+                .configuration_recorders
+                .as_ref()
+                .is_some_and(|r| !r.is_empty()) => {}
         Ok(_) => {
-            let f = Failure::new("NoConfigurationRecorder", "AWS Config is not recording here: compute configurations not read");
-            ctx.gap(account, Some(region), SERVICE, f, "DescribeConfigurationRecorders");
+            let f = Failure::new(
+                "NoConfigurationRecorder",
+                "AWS Config is not recording here: compute configurations not read",
+            );
+            ctx.gap(
+                account,
+                Some(region),
+                SERVICE,
+                f,
+                "DescribeConfigurationRecorders",
+            );
             return Vec::new();
         }
         Err(e) => {
-            ctx.gap(account, Some(region), SERVICE, classify(&e), "DescribeConfigurationRecorders");
+            ctx.gap(
+                account,
+                Some(region),
+                SERVICE,
+                classify(&e),
+                "DescribeConfigurationRecorders",
+            );
             return Vec::new();
         }
     }
@@ -49,12 +76,25 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
     for resource_type in COMPUTE_TYPES {
         let listed = pages!(
             ctx,
-            client.list_discovered_resources().resource_type(ResourceType::from(*resource_type)).into_paginator().send()
+            client
+                .list_discovered_resources()
+                .resource_type(ResourceType::from(*resource_type))
+                .into_paginator()
+                .send()
         );
         let ids = match listed {
-            Ok(pages) => pages.into_iter().flat_map(|p| p.resource_identifiers.unwrap_or_default()).collect::<Vec<_>>(),
+            Ok(pages) => pages
+                .into_iter()
+                .flat_map(|p| p.resource_identifiers.unwrap_or_default())
+                .collect::<Vec<_>>(),
             Err((_, f)) => {
-                ctx.gap(account, Some(region), SERVICE, f, &format!("ListDiscoveredResources {resource_type}"));
+                ctx.gap(
+                    account,
+                    Some(region),
+                    SERVICE,
+                    f,
+                    &format!("ListDiscoveredResources {resource_type}"),
+                );
                 continue;
             }
         };
@@ -69,10 +109,30 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
             })
             .collect();
         for chunk in keys.chunks(BATCH) {
-            match ctx.send(client.batch_get_resource_config().set_resource_keys(Some(chunk.to_vec())).send()).await {
-                Ok(batch) => out.extend(batch.base_configuration_items.unwrap_or_default().into_iter().filter_map(item)),
+            match ctx
+                .send(
+                    client
+                        .batch_get_resource_config()
+                        .set_resource_keys(Some(chunk.to_vec()))
+                        .send(),
+                )
+                .await
+            {
+                Ok(batch) => out.extend(
+                    batch
+                        .base_configuration_items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(item),
+                ),
                 Err(e) => {
-                    ctx.gap(account, Some(region), SERVICE, classify(&e), &format!("BatchGetResourceConfig {resource_type}"));
+                    ctx.gap(
+                        account,
+                        Some(region),
+                        SERVICE,
+                        classify(&e),
+                        &format!("BatchGetResourceConfig {resource_type}"),
+                    );
                 }
             }
         }
@@ -86,9 +146,18 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
 /// `None` when there is no aggregator or the query fails: the caller then reads
 /// each account, and records gaps there if that fails too.
 pub(crate) async fn aggregated(ctx: &Ctx, client: &Client) -> Option<Aggregated> {
-    let aggregators = pages!(ctx, client.describe_configuration_aggregators().into_paginator().send()).ok()?;
-    let aggregators: Vec<_> =
-        aggregators.into_iter().flat_map(|p| p.configuration_aggregators.unwrap_or_default()).collect();
+    let aggregators = pages!(
+        ctx,
+        client
+            .describe_configuration_aggregators()
+            .into_paginator()
+            .send()
+    )
+    .ok()?;
+    let aggregators: Vec<_> = aggregators
+        .into_iter()
+        .flat_map(|p| p.configuration_aggregators.unwrap_or_default())
+        .collect();
     let name = aggregators
         .iter()
         .find(|a| a.organization_aggregation_source.is_some())
@@ -110,8 +179,13 @@ pub(crate) async fn aggregated(ctx: &Ctx, client: &Client) -> Option<Aggregated>
     )
     .ok()?;
     let mut out = Aggregated::new();
-    for row in pages.into_iter().flat_map(|p| p.results.unwrap_or_default()) {
-        let Ok(row) = serde_json::from_str::<Value>(&row) else { continue };
+    for row in pages
+        .into_iter()
+        .flat_map(|p| p.results.unwrap_or_default())
+    {
+        let Ok(row) = serde_json::from_str::<Value>(&row) else {
+            continue;
+        };
         if let Some((account, region, resource)) = aggregated_row(row) {
             out.entry((account, region)).or_default().push(resource);
         }
@@ -126,15 +200,26 @@ pub(crate) async fn aggregated(ctx: &Ctx, client: &Client) -> Option<Aggregated>
 pub(crate) fn aggregated_row(mut row: Value) -> Option<(String, String, ConfigResource)> {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
     let tags: Option<Tags> = row.get("tags").and_then(Value::as_array).map(|list| {
-        list.iter().filter_map(|t| Some((text(t, "key")?, text(t, "value").unwrap_or_default()))).collect()
+        list.iter()
+            .filter_map(|t| Some((text(t, "key")?, text(t, "value").unwrap_or_default())))
+            .collect()
     });
-    let mut configuration = row.get_mut("configuration").map(Value::take).unwrap_or(Value::Null);
-    if let Some(extra) = row.get_mut("supplementaryConfiguration").map(Value::take).filter(|v| !v.is_null()) {
+    let mut configuration = row
+        .get_mut("configuration")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    if let Some(extra) = row
+        .get_mut("supplementaryConfiguration")
+        .map(Value::take)
+        .filter(|v| !v.is_null())
+    {
         match &mut configuration {
             Value::Object(map) => {
                 map.insert("supplementaryConfiguration".to_string(), extra);
             }
-            _ => configuration = serde_json::json!({ "configuration": configuration, "supplementaryConfiguration": extra }),
+            _ => {
+                configuration = serde_json::json!({ "configuration": configuration, "supplementaryConfiguration": extra })
+            }
         }
     }
     Some((
@@ -153,13 +238,23 @@ pub(crate) fn aggregated_row(mut row: Value) -> Option<(String, String, ConfigRe
 /// A configuration item with its `configuration` parsed, and the
 /// `supplementaryConfiguration` entries (also JSON) under that key.
 pub(crate) fn item(i: BaseConfigurationItem) -> Option<ConfigResource> {
-    let parse = |s: &str| serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()));
-    let mut configuration = i.configuration.as_deref().map(parse).unwrap_or(serde_json::Value::Null);
+    let parse = |s: &str| {
+        serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()))
+    };
+    let mut configuration = i
+        .configuration
+        .as_deref()
+        .map(parse)
+        .unwrap_or(serde_json::Value::Null);
     if let Some(extra) = i.supplementary_configuration.filter(|m| !m.is_empty()) {
-        let extra: serde_json::Map<String, serde_json::Value> = extra.iter().map(|(k, v)| (k.clone(), parse(v))).collect();
+        let extra: serde_json::Map<String, serde_json::Value> =
+            extra.iter().map(|(k, v)| (k.clone(), parse(v))).collect();
         match &mut configuration {
             serde_json::Value::Object(map) => {
-                map.insert("supplementaryConfiguration".to_string(), serde_json::Value::Object(extra));
+                map.insert(
+                    "supplementaryConfiguration".to_string(),
+                    serde_json::Value::Object(extra),
+                );
             }
             _ => {
                 configuration = serde_json::json!({ "configuration": configuration, "supplementaryConfiguration": extra });
@@ -189,8 +284,14 @@ mod tests {
             "supplementaryConfiguration": {"x": 1}
         });
         let (account, region, r) = aggregated_row(row).expect("complete row");
-        assert_eq!((account.as_str(), region.as_str()), ("111111111111", "eu-west-1"));
-        assert_eq!(r.tags.expect("tags").get("team").map(String::as_str), Some("core"));
+        assert_eq!(
+            (account.as_str(), region.as_str()),
+            ("111111111111", "eu-west-1")
+        );
+        assert_eq!(
+            r.tags.expect("tags").get("team").map(String::as_str),
+            Some("core")
+        );
         let c = r.configuration.expect("configuration");
         assert_eq!(c["supplementaryConfiguration"]["x"], 1);
         assert_eq!(c["TopicArn"], "arn:aws:sns:eu-west-1:111111111111:t");
@@ -203,13 +304,18 @@ mod tests {
             .resource_type(ResourceType::from("AWS::Lambda::Function"))
             .arn("arn:aws:lambda:us-east-1:111111111111:function:f")
             .resource_name("f")
-            .configuration(r#"{"environment":{"variables":{"URL":"https://x.eu-west-1.amazonaws.com"}}}"#)
+            .configuration(
+                r#"{"environment":{"variables":{"URL":"https://x.eu-west-1.amazonaws.com"}}}"#,
+            )
             .supplementary_configuration("Policy", r#"{"a":1}"#)
             .build();
         let r = item(i).expect("complete item");
         assert_eq!(r.resource_type, "AWS::Lambda::Function");
         let c = r.configuration.expect("configuration");
-        assert_eq!(c["environment"]["variables"]["URL"], "https://x.eu-west-1.amazonaws.com");
+        assert_eq!(
+            c["environment"]["variables"]["URL"],
+            "https://x.eu-west-1.amazonaws.com"
+        );
         assert_eq!(c["supplementaryConfiguration"]["Policy"]["a"], 1);
     }
 }

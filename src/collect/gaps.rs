@@ -36,7 +36,8 @@ impl Ctx {
     pub(crate) async fn permit(&self) -> Option<SemaphorePermit<'_>> {
         let permit = self.semaphore.acquire().await.ok();
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
-        self.progress.requests(n, self.errors.load(Ordering::Relaxed));
+        self.progress
+            .requests(n, self.errors.load(Ordering::Relaxed));
         permit
     }
 
@@ -47,7 +48,14 @@ impl Ctx {
     }
 
     /// Records what could not be read. `what` names the operation (and resource).
-    pub(crate) fn gap(&self, account_id: &str, region: Option<&str>, service: &str, failure: Failure, what: &str) {
+    pub(crate) fn gap(
+        &self,
+        account_id: &str,
+        region: Option<&str>,
+        service: &str,
+        failure: Failure,
+        what: &str,
+    ) {
         self.errors.fetch_add(1, Ordering::Relaxed);
         let gap = Gap {
             account_id: account_id.to_string(),
@@ -56,7 +64,10 @@ impl Ctx {
             error_code: failure.code,
             message: format!("{what}: {}", failure.message),
         };
-        self.gaps.lock().unwrap_or_else(|e| e.into_inner()).push(gap);
+        self.gaps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(gap);
     }
 
     pub(crate) fn take_gaps(&self) -> Vec<Gap> {
@@ -74,7 +85,10 @@ pub(crate) struct Failure {
 
 impl Failure {
     pub(crate) fn new(code: &str, message: impl Into<String>) -> Failure {
-        Failure { code: code.to_string(), message: message.into() }
+        Failure {
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -87,10 +101,17 @@ where
     match err {
         SdkError::TimeoutError(_) => Failure::new("Timeout", "the request timed out"),
         SdkError::DispatchFailure(d) => {
-            let code = if d.is_timeout() { "Timeout" } else { "ConnectionError" };
+            let code = if d.is_timeout() {
+                "Timeout"
+            } else {
+                "ConnectionError"
+            };
             Failure::new(code, one_line(&DisplayErrorContext(err).to_string()))
         }
-        SdkError::ConstructionFailure(_) => Failure::new("ConstructionFailure", one_line(&DisplayErrorContext(err).to_string())),
+        SdkError::ConstructionFailure(_) => Failure::new(
+            "ConstructionFailure",
+            one_line(&DisplayErrorContext(err).to_string()),
+        ),
         _ => {
             let status = err.raw_response().map(|r| r.status().as_u16());
             let code = match (err.code(), status) {
@@ -105,7 +126,10 @@ where
                     None => one_line(&DisplayErrorContext(err).to_string()),
                 },
             };
-            Failure { code, message: one_line(&message) }
+            Failure {
+                code,
+                message: one_line(&message),
+            }
         }
     }
 }

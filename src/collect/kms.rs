@@ -17,11 +17,19 @@ use std::collections::BTreeMap;
 pub(crate) const SERVICE: &str = "kms";
 
 /// Key id -> alias names, from one ListAliases walk. `None` when it failed.
-pub(crate) async fn aliases(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Option<BTreeMap<String, Vec<String>>> {
+pub(crate) async fn aliases(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Option<BTreeMap<String, Vec<String>>> {
     match pages!(ctx, client.list_aliases().into_paginator().send()) {
         Ok(pages) => {
             let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
-            for a in pages.into_iter().flat_map(|p| p.aliases.unwrap_or_default()) {
+            for a in pages
+                .into_iter()
+                .flat_map(|p| p.aliases.unwrap_or_default())
+            {
                 if let (Some(key), Some(name)) = (a.target_key_id, a.alias_name) {
                     by_key.entry(key).or_default().push(name);
                 }
@@ -36,7 +44,12 @@ pub(crate) async fn aliases(ctx: &Ctx, client: &Client, account: &str, region: &
 }
 
 /// Every key as (key id, key ARN). `None` (with a gap) when ListKeys failed.
-pub(crate) async fn list(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Option<Vec<(String, String)>> {
+pub(crate) async fn list(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Option<Vec<(String, String)>> {
     match pages!(ctx, client.list_keys().into_paginator().send()) {
         Ok(pages) => Some(
             pages
@@ -57,13 +70,20 @@ pub(crate) fn has_aws_alias(aliases: Option<&Vec<String>>) -> bool {
     aliases.is_some_and(|a| a.iter().any(|n| n.starts_with("alias/aws/")))
 }
 
-pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Vec<KmsKey> {
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Vec<KmsKey> {
     let Some(keys) = list(ctx, client, account, region).await else {
         return Vec::new();
     };
     let aliases = aliases(ctx, client, account, region).await;
     let mut out: Vec<KmsKey> = join_all(keys.into_iter().map(|(key_id, arn)| {
-        let key_aliases = aliases.as_ref().map(|a| a.get(&key_id).cloned().unwrap_or_default());
+        let key_aliases = aliases
+            .as_ref()
+            .map(|a| a.get(&key_id).cloned().unwrap_or_default());
         describe(ctx, client, account, region, key_id, arn, key_aliases)
     }))
     .await;
@@ -80,7 +100,12 @@ async fn describe(
     arn: String,
     aliases: Option<Vec<String>>,
 ) -> KmsKey {
-    let mut key = KmsKey { arn: arn.clone(), key_id: key_id.clone(), aliases, ..KmsKey::default() };
+    let mut key = KmsKey {
+        arn: arn.clone(),
+        key_id: key_id.clone(),
+        aliases,
+        ..KmsKey::default()
+    };
     let aws_alias = has_aws_alias(key.aliases.as_ref());
     if aws_alias {
         key.key_manager = Some(KeyManager::Aws);
@@ -91,7 +116,13 @@ async fn describe(
                 apply_metadata(&mut key, &meta, aws_alias);
             }
         }
-        Err(e) => ctx.gap(account, Some(region), SERVICE, classify(&e), &format!("DescribeKey {arn}")),
+        Err(e) => ctx.gap(
+            account,
+            Some(region),
+            SERVICE,
+            classify(&e),
+            &format!("DescribeKey {arn}"),
+        ),
     }
     if key.key_manager == Some(KeyManager::Customer) {
         key.tags = tags(ctx, client, account, region, &arn).await;
@@ -114,15 +145,22 @@ pub(crate) fn apply_metadata(key: &mut KmsKey, meta: &KeyMetadata, aws_alias: bo
         key.multi_region_key_type = match &primary {
             Some(p) if *p == key.arn => Some(MultiRegionKeyType::Primary),
             Some(_) => Some(MultiRegionKeyType::Replica),
-            None => config.multi_region_key_type.as_ref().and_then(|t| match t.as_str() {
-                "PRIMARY" => Some(MultiRegionKeyType::Primary),
-                "REPLICA" => Some(MultiRegionKeyType::Replica),
-                _ => None,
-            }),
+            None => config
+                .multi_region_key_type
+                .as_ref()
+                .and_then(|t| match t.as_str() {
+                    "PRIMARY" => Some(MultiRegionKeyType::Primary),
+                    "REPLICA" => Some(MultiRegionKeyType::Replica),
+                    _ => None,
+                }),
         };
         key.primary_arn = primary;
-        let mut regions: Vec<String> =
-            config.replica_keys.iter().flatten().filter_map(|r| r.region.clone()).collect();
+        let mut regions: Vec<String> = config
+            .replica_keys
+            .iter()
+            .flatten()
+            .filter_map(|r| r.region.clone())
+            .collect();
         regions.sort();
         regions.dedup();
         key.replica_regions = Some(regions);
@@ -130,7 +168,14 @@ pub(crate) fn apply_metadata(key: &mut KmsKey, meta: &KeyMetadata, aws_alias: bo
 }
 
 async fn tags(ctx: &Ctx, client: &Client, account: &str, region: &str, arn: &str) -> Option<Tags> {
-    match pages!(ctx, client.list_resource_tags().key_id(arn).into_paginator().send()) {
+    match pages!(
+        ctx,
+        client
+            .list_resource_tags()
+            .key_id(arn)
+            .into_paginator()
+            .send()
+    ) {
         Ok(pages) => Some(
             pages
                 .into_iter()
@@ -139,7 +184,13 @@ async fn tags(ctx: &Ctx, client: &Client, account: &str, region: &str, arn: &str
                 .collect(),
         ),
         Err((_, f)) => {
-            ctx.gap(account, Some(region), SERVICE, f, &format!("ListResourceTags {arn}"));
+            ctx.gap(
+                account,
+                Some(region),
+                SERVICE,
+                f,
+                &format!("ListResourceTags {arn}"),
+            );
             None
         }
     }
@@ -148,10 +199,16 @@ async fn tags(ctx: &Ctx, client: &Client, account: &str, region: &str, arn: &str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_kms::types::{MultiRegionConfiguration, MultiRegionKey, MultiRegionKeyType as SdkType};
+    use aws_sdk_kms::types::{
+        MultiRegionConfiguration, MultiRegionKey, MultiRegionKeyType as SdkType,
+    };
 
     fn key(arn: &str) -> KmsKey {
-        KmsKey { arn: arn.into(), key_id: "k".into(), ..KmsKey::default() }
+        KmsKey {
+            arn: arn.into(),
+            key_id: "k".into(),
+            ..KmsKey::default()
+        }
     }
 
     fn mrk(primary: &str, stated: SdkType) -> KeyMetadata {
@@ -162,8 +219,18 @@ mod tests {
             .multi_region_configuration(
                 MultiRegionConfiguration::builder()
                     .multi_region_key_type(stated)
-                    .primary_key(MultiRegionKey::builder().arn(primary).region("us-east-1").build())
-                    .replica_keys(MultiRegionKey::builder().arn("arn:r").region("eu-west-1").build())
+                    .primary_key(
+                        MultiRegionKey::builder()
+                            .arn(primary)
+                            .region("us-east-1")
+                            .build(),
+                    )
+                    .replica_keys(
+                        MultiRegionKey::builder()
+                            .arn("arn:r")
+                            .region("eu-west-1")
+                            .build(),
+                    )
                     .build(),
             )
             .build()
@@ -185,7 +252,11 @@ mod tests {
     #[test]
     fn aws_alias_wins_over_stated_customer() {
         let mut k = key("arn:a");
-        let meta = KeyMetadata::builder().key_id("k").key_manager(KeyManagerType::Customer).build().expect("id");
+        let meta = KeyMetadata::builder()
+            .key_id("k")
+            .key_manager(KeyManagerType::Customer)
+            .build()
+            .expect("id");
         apply_metadata(&mut k, &meta, true);
         assert_eq!(k.key_manager, Some(KeyManager::Aws));
         assert_eq!(k.multi_region, Some(false));

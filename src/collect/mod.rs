@@ -95,13 +95,21 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         Ok(id) => id,
         Err(f) => {
             ctx.progress.finish();
-            return Err(CollectError::NoAccess { code: f.code, message: f.message });
+            return Err(CollectError::NoAccess {
+                code: f.code,
+                message: f.message,
+            });
         }
     };
     let organization = org::walk(&ctx, &aws_sdk_organizations::Client::new(&base), &caller).await;
 
     let mut targets: Vec<String> = match &organization {
-        Some(org) => org.accounts.iter().filter(|a| a.is_active()).map(|a| a.id.clone()).collect(),
+        Some(org) => org
+            .accounts
+            .iter()
+            .filter(|a| a.is_active())
+            .map(|a| a.id.clone())
+            .collect(),
         None if !options.accounts.is_empty() => options.accounts.clone(),
         None => vec![caller.clone()],
     };
@@ -110,13 +118,19 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
 
     let sweep_list: Vec<String> = match &options.sweep_regions {
         Some(list) => list.clone(),
-        None => DEFAULT_SWEEP_REGIONS.iter().map(|r| r.to_string()).collect(),
+        None => DEFAULT_SWEEP_REGIONS
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
     };
     let plans: Vec<AccountPlan> = targets
         .into_iter()
         .map(|id| {
             let (ou_path, tags) = match &organization {
-                Some(org) => (org.ou_path(&id), org.account(&id).and_then(|a| a.tags.clone())),
+                Some(org) => (
+                    org.ou_path(&id),
+                    org.account(&id).and_then(|a| a.tags.clone()),
+                ),
                 None => (Vec::new(), None),
             };
             let pair = config.pair_for(&id, &ou_path, tags.as_ref());
@@ -129,28 +143,50 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
                 .collect();
             sweep_regions.sort();
             sweep_regions.dedup();
-            AccountPlan { is_caller: id == caller, account_id: id, pair_regions, sweep_regions }
+            AccountPlan {
+                is_caller: id == caller,
+                account_id: id,
+                pair_regions,
+                sweep_regions,
+            }
         })
         .collect();
-    ctx.progress.add_units(plans.iter().map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64).sum());
+    ctx.progress.add_units(
+        plans
+            .iter()
+            .map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64)
+            .sum(),
+    );
 
     let aggregated = config_service::aggregated(&ctx, &aws_sdk_config::Client::new(&base)).await;
     let shared = Shared {
         role_name: &config.organization.role_name,
-        external_id: options.external_id.as_deref().or(config.organization.external_id.as_deref()),
+        external_id: options
+            .external_id
+            .as_deref()
+            .or(config.organization.external_id.as_deref()),
         aggregated: aggregated.as_ref(),
     };
-    let mut accounts: Vec<_> = join_all(plans.into_iter().map(|plan| accounts::collect(&ctx, &base, &shared, plan)))
-        .await
-        .into_iter()
-        .flatten()
-        .collect();
+    let mut accounts: Vec<_> = join_all(
+        plans
+            .into_iter()
+            .map(|plan| accounts::collect(&ctx, &base, &shared, plan)),
+    )
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     ctx.progress.finish();
 
     let mut gaps = ctx.take_gaps();
     gaps.sort_by(|a, b| {
-        (&a.account_id, &a.region, &a.service, &a.message).cmp(&(&b.account_id, &b.region, &b.service, &b.message))
+        (&a.account_id, &a.region, &a.service, &a.message).cmp(&(
+            &b.account_id,
+            &b.region,
+            &b.service,
+            &b.message,
+        ))
     });
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
@@ -159,7 +195,10 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
             kind: "live".to_string(),
             tool_version: Some(env!("CARGO_PKG_VERSION").to_string()),
             outside_pair_sources: match &aggregated {
-                Some(_) => vec![config_service::AGGREGATOR_SOURCE.to_string(), sweep::SOURCE.to_string()],
+                Some(_) => vec![
+                    config_service::AGGREGATOR_SOURCE.to_string(),
+                    sweep::SOURCE.to_string(),
+                ],
                 None => vec![sweep::SOURCE.to_string()],
             },
         }),
@@ -168,4 +207,3 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         gaps,
     })
 }
-

@@ -2,15 +2,19 @@
 //! clusters with member regions and writer, DB instances and read replicas.
 
 use super::gaps::{pages, Ctx};
-use crate::inventory::{DbInstance, GlobalCluster, GlobalClusterMember, RdsCluster, Tags};
 use crate::analysis::arn::Arn;
+use crate::inventory::{DbInstance, GlobalCluster, GlobalClusterMember, RdsCluster, Tags};
 use aws_sdk_rds::types::{DbCluster, Tag};
 use aws_sdk_rds::Client;
 
 pub(crate) const SERVICE: &str = "rds";
 
 fn tags(list: Option<&Vec<Tag>>) -> Option<Tags> {
-    list.map(|l| l.iter().filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default()))).collect())
+    list.map(|l| {
+        l.iter()
+            .filter_map(|t| Some((t.key.clone()?, t.value.clone().unwrap_or_default())))
+            .collect()
+    })
 }
 
 /// Engines of the RDS API that are not RDS or Aurora databases.
@@ -19,7 +23,12 @@ fn is_other_service(engine: &str) -> bool {
 }
 
 /// DB clusters as DescribeDBClusters reports them. `None` (with a gap) on failure.
-pub(crate) async fn list_clusters(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Option<Vec<RdsCluster>> {
+pub(crate) async fn list_clusters(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Option<Vec<RdsCluster>> {
     match pages!(ctx, client.describe_db_clusters().into_paginator().send()) {
         Ok(pages) => Some(
             pages
@@ -47,7 +56,11 @@ fn cluster(c: DbCluster) -> Option<RdsCluster> {
         global_cluster_identifier: None,
         storage_encrypted: encrypted,
         // An unencrypted cluster has no key, whatever the field says.
-        kms_key_id: if encrypted == Some(true) { c.kms_key_id } else { None },
+        kms_key_id: if encrypted == Some(true) {
+            c.kms_key_id
+        } else {
+            None
+        },
         master_user_secret_arn: c.master_user_secret.and_then(|s| s.secret_arn),
     })
 }
@@ -66,15 +79,29 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
     );
     let mut clusters = clusters.unwrap_or_default();
     for c in &mut clusters {
-        let member_of = globals.iter().find(|g| g.members.iter().any(|m| m.cluster_arn == c.arn));
+        let member_of = globals
+            .iter()
+            .find(|g| g.members.iter().any(|m| m.cluster_arn == c.arn));
         c.global_cluster_identifier = member_of.map(|g| g.identifier.clone());
     }
     clusters.sort_by(|a, b| a.arn.cmp(&b.arn));
-    RdsRegion { clusters, global_clusters: globals, instances }
+    RdsRegion {
+        clusters,
+        global_clusters: globals,
+        instances,
+    }
 }
 
-async fn global_clusters(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Vec<GlobalCluster> {
-    let pages = match pages!(ctx, client.describe_global_clusters().into_paginator().send()) {
+async fn global_clusters(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Vec<GlobalCluster> {
+    let pages = match pages!(
+        ctx,
+        client.describe_global_clusters().into_paginator().send()
+    ) {
         Ok(pages) => pages,
         Err((_, f)) => {
             ctx.gap(account, Some(region), SERVICE, f, "DescribeGlobalClusters");
@@ -92,7 +119,9 @@ async fn global_clusters(ctx: &Ctx, client: &Client, account: &str, region: &str
                 .filter_map(|m| {
                     let arn = m.db_cluster_arn?;
                     Some(GlobalClusterMember {
-                        region: Arn::parse(&arn).map(|a| a.region.to_string()).unwrap_or_default(),
+                        region: Arn::parse(&arn)
+                            .map(|a| a.region.to_string())
+                            .unwrap_or_default(),
                         cluster_arn: arn,
                         is_writer: m.is_writer.unwrap_or(false),
                     })

@@ -13,11 +13,20 @@ pub(crate) const SERVICE: &str = "secretsmanager";
 pub(crate) const DEFAULT_KEY: &str = "alias/aws/secretsmanager";
 
 fn tags(list: Option<Vec<Tag>>) -> Option<Tags> {
-    list.map(|l| l.into_iter().filter_map(|t| Some((t.key?, t.value.unwrap_or_default()))).collect())
+    list.map(|l| {
+        l.into_iter()
+            .filter_map(|t| Some((t.key?, t.value.unwrap_or_default())))
+            .collect()
+    })
 }
 
 /// Every secret as ListSecrets reports it. `None` (with a gap) when it failed.
-pub(crate) async fn list(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Option<Vec<Secret>> {
+pub(crate) async fn list(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Option<Vec<Secret>> {
     match pages!(ctx, client.list_secrets().into_paginator().send()) {
         Ok(pages) => Some(
             pages
@@ -43,17 +52,36 @@ pub(crate) async fn list(ctx: &Ctx, client: &Client, account: &str, region: &str
     }
 }
 
-pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &str) -> Vec<Secret> {
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+) -> Vec<Secret> {
     let Some(secrets) = list(ctx, client, account, region).await else {
         return Vec::new();
     };
-    let mut out: Vec<Secret> = join_all(secrets.into_iter().map(|s| describe(ctx, client, account, region, s))).await;
+    let mut out: Vec<Secret> = join_all(
+        secrets
+            .into_iter()
+            .map(|s| describe(ctx, client, account, region, s)),
+    )
+    .await;
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
 }
 
-async fn describe(ctx: &Ctx, client: &Client, account: &str, region: &str, mut secret: Secret) -> Secret {
-    match ctx.send(client.describe_secret().secret_id(&secret.arn).send()).await {
+async fn describe(
+    ctx: &Ctx,
+    client: &Client,
+    account: &str,
+    region: &str,
+    mut secret: Secret,
+) -> Secret {
+    match ctx
+        .send(client.describe_secret().secret_id(&secret.arn).send())
+        .await
+    {
         Ok(d) => {
             secret.kms_key_id = Some(d.kms_key_id.unwrap_or_else(|| DEFAULT_KEY.to_string()));
             secret.primary_region = d.primary_region.or(secret.primary_region);
@@ -78,7 +106,13 @@ async fn describe(ctx: &Ctx, client: &Client, account: &str, region: &str, mut s
             secret.replicas = Some(replicas);
             secret.tags = Some(tags(d.tags).unwrap_or_default());
         }
-        Err(e) => ctx.gap(account, Some(region), SERVICE, classify(&e), &format!("DescribeSecret {}", secret.arn)),
+        Err(e) => ctx.gap(
+            account,
+            Some(region),
+            SERVICE,
+            classify(&e),
+            &format!("DescribeSecret {}", secret.arn),
+        ),
     }
     secret
 }

@@ -34,10 +34,21 @@ pub const DEFAULT_SWEEP_REGIONS: &[&str] = &[
 pub const SOURCE: &str = "service-listing";
 
 fn listed(resource_type: &str, arn: String, name: Option<String>) -> ConfigResource {
-    ConfigResource { resource_type: resource_type.to_string(), arn, name, tags: None, configuration: None }
+    ConfigResource {
+        resource_type: resource_type.to_string(),
+        arn,
+        name,
+        tags: None,
+        configuration: None,
+    }
 }
 
-pub(crate) async fn collect(ctx: &Ctx, clients: &RegionClients, account: &str, region: &str) -> Vec<ConfigResource> {
+pub(crate) async fn collect(
+    ctx: &Ctx,
+    clients: &RegionClients,
+    account: &str,
+    region: &str,
+) -> Vec<ConfigResource> {
     let (keys, aliases, secrets, tables, clusters) = tokio::join!(
         kms::list(ctx, &clients.kms, account, region),
         kms::aliases(ctx, &clients.kms, account, region),
@@ -56,7 +67,11 @@ pub(crate) async fn collect(ctx: &Ctx, clients: &RegionClients, account: &str, r
         out.push(listed("AWS::SecretsManager::Secret", s.arn, Some(s.name)));
     }
     for name in tables.unwrap_or_default() {
-        out.push(listed("AWS::DynamoDB::Table", dynamodb::table_arn(account, region, &name), Some(name)));
+        out.push(listed(
+            "AWS::DynamoDB::Table",
+            dynamodb::table_arn(account, region, &name),
+            Some(name),
+        ));
     }
     for c in clusters.unwrap_or_default() {
         out.push(listed("AWS::RDS::DBCluster", c.arn, Some(c.identifier)));

@@ -18,7 +18,11 @@ use std::time::Duration;
 #[derive(Clone)]
 pub enum Action {
     /// Answer with an AWS error (`status`, error `code`, `message`).
-    Fail { status: u16, code: String, message: String },
+    Fail {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// Answer with this status and an HTML body, as an endpoint does for an
     /// operation it does not implement.
     Html(u16),
@@ -45,7 +49,13 @@ pub struct Rule {
 
 impl Rule {
     pub fn new(operation: &str, action: Action) -> Rule {
-        Rule { operation: operation.into(), region: None, body_contains: None, times: None, action }
+        Rule {
+            operation: operation.into(),
+            region: None,
+            body_contains: None,
+            times: None,
+            action,
+        }
     }
     pub fn in_region(mut self, region: &str) -> Rule {
         self.region = Some(region.into());
@@ -62,7 +72,11 @@ impl Rule {
 }
 
 pub fn fail(status: u16, code: &str, message: &str) -> Action {
-    Action::Fail { status, code: code.into(), message: message.into() }
+    Action::Fail {
+        status,
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 #[derive(Default)]
@@ -129,7 +143,11 @@ impl Proxy {
 
     /// Requests per operation name.
     pub fn operations(&self) -> BTreeMap<String, u64> {
-        self.state.operations.lock().expect("operations lock").clone()
+        self.state
+            .operations
+            .lock()
+            .expect("operations lock")
+            .clone()
     }
 }
 
@@ -149,7 +167,10 @@ struct Request {
 
 impl Request {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// `TrentService.ListKeys` -> `ListKeys`; query protocols carry `Action=`.
@@ -158,7 +179,10 @@ impl Request {
             return target.rsplit('.').next().unwrap_or(target).to_string();
         }
         let body = String::from_utf8_lossy(&self.body);
-        body.split('&').find_map(|kv| kv.strip_prefix("Action=")).unwrap_or("unknown").to_string()
+        body.split('&')
+            .find_map(|kv| kv.strip_prefix("Action="))
+            .unwrap_or("unknown")
+            .to_string()
     }
 
     /// Region from the SigV4 credential scope `AKID/date/region/service/aws4_request`.
@@ -169,7 +193,8 @@ impl Request {
     }
 
     fn is_query_protocol(&self) -> bool {
-        self.header("content-type").is_some_and(|c| c.contains("x-www-form-urlencoded"))
+        self.header("content-type")
+            .is_some_and(|c| c.contains("x-www-form-urlencoded"))
     }
 }
 
@@ -198,17 +223,28 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
         .unwrap_or(0);
     let mut body = vec![0; len];
     reader.read_exact(&mut body).ok()?;
-    Some(Request { head: head.trim_end().to_string(), headers, body })
+    Some(Request {
+        head: head.trim_end().to_string(),
+        headers,
+        body,
+    })
 }
 
 fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
-    let Ok(write_half) = stream.try_clone() else { return };
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
     let mut writer = write_half;
     let mut reader = BufReader::new(stream);
     while let Some(request) = read_request(&mut reader) {
         let n = state.requests.fetch_add(1, Ordering::Relaxed) + 1;
         let operation = request.operation();
-        *state.operations.lock().expect("operations lock").entry(operation.clone()).or_default() += 1;
+        *state
+            .operations
+            .lock()
+            .expect("operations lock")
+            .entry(operation.clone())
+            .or_default() += 1;
         let now = state.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         state.max_in_flight.fetch_max(now, Ordering::Relaxed);
         if state.hang_after.is_some_and(|limit| n > limit) {
@@ -222,15 +258,23 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
         }
         let action = matching_action(state, &request, &operation);
         let response = match action {
-            Some(Action::Fail { status, code, message }) => error_response(&request, status, &code, &message),
+            Some(Action::Fail {
+                status,
+                code,
+                message,
+            }) => error_response(&request, status, &code, &message),
             Some(Action::Html(status)) => Some((
                 status,
                 vec![("Content-Type".to_string(), "text/html".to_string())],
-                b"<!doctype html><title>500 Internal Server Error</title><p>not implemented</p>".to_vec(),
+                b"<!doctype html><title>500 Internal Server Error</title><p>not implemented</p>"
+                    .to_vec(),
             )),
             Some(Action::Json(status, body)) => Some((
                 status,
-                vec![("Content-Type".to_string(), "application/x-amz-json-1.1".to_string())],
+                vec![(
+                    "Content-Type".to_string(),
+                    "application/x-amz-json-1.1".to_string(),
+                )],
                 body.to_string().into_bytes(),
             )),
             Some(Action::Patch(patch)) => forward(&request, upstream_port).map(|(status, body)| {
@@ -241,21 +285,39 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
                     }
                     Err(_) => body,
                 };
-                (status, vec![("Content-Type".to_string(), "application/x-amz-json-1.0".to_string())], body)
+                (
+                    status,
+                    vec![(
+                        "Content-Type".to_string(),
+                        "application/x-amz-json-1.0".to_string(),
+                    )],
+                    body,
+                )
             }),
-            None => forward(&request, upstream_port).map(|(status, body)| (status, Vec::new(), body)),
+            None => {
+                forward(&request, upstream_port).map(|(status, body)| (status, Vec::new(), body))
+            }
         };
         state.in_flight.fetch_sub(1, Ordering::Relaxed);
-        let Some((status, mut headers, body)) = response else { break };
+        let Some((status, mut headers, body)) = response else {
+            break;
+        };
         if headers.is_empty() {
             headers.push(("Content-Type".into(), content_type(&request).into()));
         }
-        let mut out = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: keep-alive\r\n", body.len());
+        let mut out = format!(
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: keep-alive\r\n",
+            body.len()
+        );
         for (k, v) in headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
         out.push_str("\r\n");
-        if writer.write_all(out.as_bytes()).and_then(|_| writer.write_all(&body)).is_err() {
+        if writer
+            .write_all(out.as_bytes())
+            .and_then(|_| writer.write_all(&body))
+            .is_err()
+        {
             break;
         }
     }
@@ -276,8 +338,14 @@ fn matching_action(state: &State, request: &Request, operation: &str) -> Option<
     let body = String::from_utf8_lossy(&request.body);
     for rule in rules.iter_mut() {
         let matches = rule.operation == operation
-            && rule.region.as_ref().is_none_or(|r| region.as_ref() == Some(r))
-            && rule.body_contains.as_ref().is_none_or(|t| body.contains(t.as_str()))
+            && rule
+                .region
+                .as_ref()
+                .is_none_or(|r| region.as_ref() == Some(r))
+            && rule
+                .body_contains
+                .as_ref()
+                .is_none_or(|t| body.contains(t.as_str()))
             && rule.times != Some(0);
         if matches {
             if let Some(n) = &mut rule.times {
@@ -289,7 +357,12 @@ fn matching_action(state: &State, request: &Request, operation: &str) -> Option<
     None
 }
 
-fn error_response(request: &Request, status: u16, code: &str, message: &str) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
+fn error_response(
+    request: &Request,
+    status: u16,
+    code: &str,
+    message: &str,
+) -> Option<(u16, Vec<(String, String)>, Vec<u8>)> {
     let body = if request.is_query_protocol() {
         format!(
             "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
@@ -297,7 +370,13 @@ fn error_response(request: &Request, status: u16, code: &str, message: &str) -> 
     } else {
         serde_json::json!({ "__type": code, "message": message }).to_string()
     };
-    let headers = vec![("Content-Type".to_string(), content_type(request).to_string()), ("x-amzn-ErrorType".to_string(), code.to_string())];
+    let headers = vec![
+        (
+            "Content-Type".to_string(),
+            content_type(request).to_string(),
+        ),
+        ("x-amzn-ErrorType".to_string(), code.to_string()),
+    ];
     Some((status, headers, body.into_bytes()))
 }
 
@@ -320,7 +399,10 @@ fn forward(request: &Request, upstream_port: u16) -> Option<(u16, Vec<u8>)> {
     let head = String::from_utf8_lossy(&raw[..split]).to_string();
     let mut body = raw[split + 4..].to_vec();
     let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         body = dechunk(&body);
     }
     Some((status, body))
@@ -329,7 +411,8 @@ fn forward(request: &Request, upstream_port: u16) -> Option<(u16, Vec<u8>)> {
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }

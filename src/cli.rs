@@ -71,11 +71,27 @@ pub struct LiveArgs {
     #[arg(long, value_delimiter = ',')]
     pub accounts: Vec<String>,
     /// Maximum AWS requests in flight.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = collect::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
     /// No progress display on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// External id for AssumeRole into member accounts (overrides the config).
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// Regions read cheaply outside each account's pair (comma-separated).
+    /// Default: the 17 commercial regions enabled by default; name opt-in regions here.
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub sweep_regions: Option<Vec<String>>,
+    /// Seconds one AWS operation may take, all retry attempts included.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Seconds to establish a connection.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    pub connect_timeout: f64,
+    /// Attempts per AWS operation (adaptive retry with backoff).
+    #[arg(long, value_name = "N", default_value_t = collect::DEFAULT_MAX_ATTEMPTS)]
+    pub max_attempts: u32,
 }
 
 #[derive(Debug, Args)]
@@ -193,14 +209,30 @@ fn load_rules(extra: Option<&Path>, config: &Config) -> Result<RuleSet, Failure>
     RuleSet::load(extra, config).map_err(Failure::bad_input)
 }
 
-fn collect_options(live: &LiveArgs) -> CollectOptions {
-    CollectOptions {
+fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
+    let secs = |flag: &str, v: f64| {
+        std::time::Duration::try_from_secs_f64(v)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                Failure::bad_input(format!(
+                    "--{flag} must be a positive number of seconds, got {v}"
+                ))
+            })
+    };
+    Ok(CollectOptions {
         profile: live.profile.clone(),
         region: live.region.clone(),
         accounts: live.accounts.clone(),
         concurrency: live.concurrency.max(1),
         quiet: live.quiet,
-    }
+        endpoint_url: None,
+        external_id: live.external_id.clone(),
+        sweep_regions: live.sweep_regions.clone(),
+        connect_timeout: secs("connect-timeout", live.connect_timeout)?,
+        operation_timeout: secs("timeout", live.timeout)?,
+        max_attempts: live.max_attempts.max(1),
+    })
 }
 
 fn collect_live(config: &Config, live: &LiveArgs) -> Result<Inventory, Failure> {
@@ -208,8 +240,9 @@ fn collect_live(config: &Config, live: &LiveArgs) -> Result<Inventory, Failure> 
         .enable_all()
         .build()
         .map_err(|e| Failure::collection(format!("cannot start the async runtime: {e}")))?;
+    let options = collect_options(live)?;
     runtime
-        .block_on(collect::collect(config, &collect_options(live)))
+        .block_on(collect::collect(config, &options))
         .map_err(Failure::collection)
 }
 

@@ -1,0 +1,106 @@
+//! Benchmark of a live collection against the AWS emulator (not a timed test).
+//!
+//! Seeds N accounts (default 10) with about 20 resources each across two regions,
+//! then runs `regionready collect` twice through the counting proxy: once direct,
+//! once with 50 ms added to every request to show real concurrency. Prints wall
+//! time, peak RSS of the scanner, requests per resource and the most requests in
+//! flight at once.
+//!
+//!     bash .ci/install-moto.sh
+//!     cargo bench --bench live_scan            # BENCH_ACCOUNTS=10 by default
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use regionready::inventory::Inventory;
+use std::time::{Duration, Instant};
+use support::moto::{scanner, Moto};
+use support::proxy::{Proxy, Settings};
+
+/// Peak resident set of a running process, in KiB (VmHWM never decreases).
+fn vm_hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize) {
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            delay,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("inventory.json");
+    let mut cmd = scanner(&proxy.url(), dir.path());
+    cmd.args([
+        "collect",
+        "-q",
+        "--sweep-regions",
+        "ap-southeast-2",
+        "--concurrency",
+        &concurrency.to_string(),
+        "-o",
+    ])
+    .arg(&path)
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null());
+    let started = Instant::now();
+    let mut child = cmd.spawn().expect("start regionready");
+    let mut peak = 0;
+    let status = loop {
+        if let Some(kib) = vm_hwm_kib(child.id()) {
+            peak = peak.max(kib);
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => panic!("wait for regionready: {e}"),
+        }
+    };
+    let wall = started.elapsed();
+    assert!(status.success(), "collect failed");
+    let inv = Inventory::load(&path).expect("inventory");
+    let resources = inv.resource_count();
+    let requests = proxy.requests();
+    println!(
+        "{label:<28} accounts={} resources={resources} gaps={} wall={:.2}s peak_rss={:.1}MiB requests={requests} requests/resource={:.2} max_in_flight={}",
+        inv.accounts.len(),
+        inv.gaps.len(),
+        wall.as_secs_f64(),
+        peak as f64 / 1024.0,
+        requests as f64 / resources.max(1) as f64,
+        proxy.max_in_flight()
+    );
+}
+
+fn main() {
+    let accounts: usize = std::env::var("BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let moto = Moto::start();
+    let started = Instant::now();
+    moto.seed(&["bench", &accounts.to_string()]);
+    println!(
+        "seeded {accounts} accounts in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    measure("direct, concurrency 32", &moto, None, 32);
+    measure(
+        "+50ms/request, conc. 32",
+        &moto,
+        Some(Duration::from_millis(50)),
+        32,
+    );
+    measure(
+        "+50ms/request, conc. 4",
+        &moto,
+        Some(Duration::from_millis(50)),
+        4,
+    );
+}

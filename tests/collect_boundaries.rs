@@ -1,0 +1,154 @@
+//! Static checks of the live collector's source: the SDK boundary, read-only calls,
+//! and the shipped least-privilege policy matching exactly the calls made.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn only_the_collector_names_sdk_types() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let collect_dir = root().join("src/collect");
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(&collect_dir))
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .expect("read")
+                .contains("aws_sdk_")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "aws_sdk_* named outside src/collect/: {offenders:?}"
+    );
+}
+
+/// IAM service prefix of the client each collector file uses.
+const FILES: &[(&str, &str)] = &[
+    ("clients.rs", "sts"),
+    ("org.rs", "organizations"),
+    ("kms.rs", "kms"),
+    ("secrets.rs", "secretsmanager"),
+    ("dynamodb.rs", "dynamodb"),
+    ("rds.rs", "rds"),
+    ("config_service.rs", "config"),
+];
+
+/// `describe_db_clusters` -> `DescribeDBClusters`.
+fn action_name(fluent: &str) -> String {
+    fluent
+        .split('_')
+        .map(|w| match w {
+            "db" => "DB".to_string(),
+            _ => {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            }
+        })
+        .collect()
+}
+
+/// Operation calls on SDK clients: `client.list_keys()`, `sts.assume_role()`, and
+/// the same split across lines by rustfmt.
+fn called_actions() -> BTreeSet<String> {
+    let re = regex::Regex::new(r"\b(?:client|sts)\s*\.\s*([a-z_]+)\(\)").expect("regex");
+    let mut out = BTreeSet::new();
+    for (file, service) in FILES {
+        let text = std::fs::read_to_string(root().join("src/collect").join(file))
+            .expect("read collector file");
+        for cap in re.captures_iter(&text) {
+            out.insert(format!("{service}:{}", action_name(&cap[1])));
+        }
+    }
+    out
+}
+
+fn policy_actions() -> BTreeSet<String> {
+    let text =
+        std::fs::read_to_string(root().join("docs/iam-policy.json")).expect("docs/iam-policy.json");
+    let policy: serde_json::Value = serde_json::from_str(&text).expect("policy is JSON");
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .inspect(|s| assert_eq!(s["Effect"], "Allow"))
+        .flat_map(|s| s["Action"].as_array().expect("actions").iter())
+        .map(|a| a.as_str().expect("action string").to_string())
+        .collect()
+}
+
+#[test]
+fn iam_policy_grants_exactly_the_actions_called() {
+    let called = called_actions();
+    let granted = policy_actions();
+    assert!(
+        called.len() >= 25,
+        "the scan of src/collect found too few calls: {called:?}"
+    );
+    let missing: Vec<_> = called.difference(&granted).collect();
+    let unused: Vec<_> = granted.difference(&called).collect();
+    assert!(
+        missing.is_empty(),
+        "called but not in docs/iam-policy.json: {missing:?}"
+    );
+    assert!(
+        unused.is_empty(),
+        "in docs/iam-policy.json but never called: {unused:?}"
+    );
+}
+
+#[test]
+fn the_collector_only_reads_metadata() {
+    for action in called_actions() {
+        let name = action.split(':').nth(1).expect("service:Action");
+        let read = ["List", "Describe", "Get", "BatchGet", "Select"]
+            .iter()
+            .any(|p| name.starts_with(p))
+            || action == "sts:AssumeRole";
+        assert!(read, "{action} is not a read-only call");
+        assert!(!["secretsmanager:GetSecretValue", "kms:Decrypt"].contains(&action.as_str()));
+    }
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("read");
+        for forbidden in [
+            "get_secret_value",
+            "batch_get_secret_value",
+            ".decrypt(",
+            "generate_data_key",
+        ] {
+            assert!(
+                !text.contains(forbidden),
+                "{} calls {forbidden}",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn action_names_follow_the_iam_spelling() {
+    assert_eq!(action_name("describe_db_clusters"), "DescribeDBClusters");
+    assert_eq!(action_name("list_tags_of_resource"), "ListTagsOfResource");
+    assert_eq!(action_name("get_caller_identity"), "GetCallerIdentity");
+}

@@ -14,6 +14,7 @@ pub const COMMON_FIELDS: &[&str] = &[
     "account_id",
     "name",
     "tags",
+    "tags_collected",
     "replica_regions",
     "stored_regions",
     "data_store",

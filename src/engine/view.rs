@@ -87,6 +87,7 @@ impl Common<'_> {
             .shared_str("account_id", self.account_id)
             .str("name", self.name)
             .bool("data_store", DATA_STORE_TYPES.contains(&self.resource_type))
+            .bool("tags_collected", self.tags.is_some())
             .opt("tags", self.tags.map(values::tags));
         if let Some(replicas) = &self.replica_regions {
             if values::wanted("stored_regions") {

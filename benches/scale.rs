@@ -16,6 +16,10 @@ use regionready::scan::{run_scan, ScanOptions};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+/// The same allocator as the `regionready` binary, so the figures match it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 fn partner(region: &str) -> &'static str {

@@ -353,7 +353,9 @@ pub fn evaluate(
     let mut waiver_hits = vec![0usize; config.waivers.len()];
     // Sized once: growing a vector of a million findings by doubling would hold two
     // copies at the peak.
-    evaluation.findings.reserve_exact(results.iter().map(|r| r.0.len()).sum());
+    evaluation
+        .findings
+        .reserve_exact(results.iter().map(|r| r.0.len()).sum());
     evaluation.accounts.reserve_exact(results.len());
     for (findings, summary, hits, resources) in results {
         evaluation.findings.extend(findings);

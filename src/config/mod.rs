@@ -176,17 +176,4 @@ impl Config {
         }
         &self.pairs[0]
     }
-
-    /// Every region of every pair, sorted: the regions a live scan reads in full.
-    pub fn pair_regions(&self) -> Vec<String> {
-        let mut regions: Vec<String> = self
-            .pairs
-            .iter()
-            .chain(self.pair_overrides.iter().map(|o| &o.pair))
-            .flat_map(|p| [p.0.clone(), p.1.clone()])
-            .collect();
-        regions.sort();
-        regions.dedup();
-        regions
-    }
 }

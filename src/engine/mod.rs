@@ -11,7 +11,7 @@ mod view;
 
 pub use check::check_expression;
 
-use crate::config::{Config, RegionPair};
+use crate::config::Config;
 use crate::evaluation::{
     AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
 };
@@ -528,15 +528,4 @@ impl AccountRun<'_> {
             );
         }
     }
-}
-
-/// Keeps [`RegionPair`] in the public surface of this module for callers that need
-/// an account's pair without evaluating.
-pub fn pair_of<'c>(config: &'c Config, inventory: &Inventory, account_id: &str) -> &'c RegionPair {
-    let org = inventory.organization.as_ref();
-    let ou_path = org.map(|o| o.ou_path(account_id)).unwrap_or_default();
-    let tags = org
-        .and_then(|o| o.account(account_id))
-        .and_then(|a| a.tags.as_ref());
-    config.pair_for(account_id, &ou_path, tags)
 }

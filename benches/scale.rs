@@ -9,11 +9,10 @@
 use regionready::config::Config;
 use regionready::inventory::{
     AccountInventory, ConfigResource, DynamoReplica, DynamoTable, Inventory, KeyManager, KmsKey,
-    RawJson, RdsCluster, RegionInventory, Secret, SecretReplica,
+    RawJson, RdsCluster, RegionInventory, Secret, SecretReplica, Tags,
 };
 use regionready::rules::{RuleSet, Severity};
 use regionready::scan::{run_scan, ScanOptions};
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 /// The same allocator as the `regionready` binary, so the figures match it.
@@ -37,8 +36,8 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
         region: region.to_string(),
         ..Default::default()
     };
-    let tags = |i: usize| -> Option<BTreeMap<String, String>> {
-        let mut t = BTreeMap::new();
+    let tags = |i: usize| -> Option<Tags> {
+        let mut t = Tags::new();
         t.insert("team".to_string(), "payments".to_string());
         if i % 3 == 0 {
             t.insert(

@@ -152,7 +152,7 @@ impl Config {
         &self,
         account_id: &str,
         ou_path: &[String],
-        tags: Option<&BTreeMap<String, String>>,
+        tags: Option<&crate::inventory::Tags>,
     ) -> &RegionPair {
         let matches = |selector: &AccountSelector| match selector {
             AccountSelector::Account(id) => id == account_id,

@@ -4,7 +4,7 @@ use cel::objects::{Key, Map};
 use cel::Value;
 use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 thread_local! {
@@ -101,7 +101,7 @@ pub fn list(items: Vec<Value>) -> Value {
     Value::List(Arc::new(items))
 }
 
-pub fn tags(tags: &BTreeMap<String, String>) -> Value {
+pub fn tags(tags: &crate::inventory::Tags) -> Value {
     let map: HashMap<Key, Value> = tags
         .iter()
         .map(|(k, v)| (Key::String(Arc::new(k.clone())), string(v)))

@@ -5,4 +5,5 @@ fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=fixtures/demo");
     println!("cargo:rerun-if-changed=reports/templates");
+    println!("cargo:rerun-if-changed=data");
 }

@@ -9,7 +9,7 @@
 use regionready::config::Config;
 use regionready::inventory::{
     AccountInventory, ConfigResource, DynamoReplica, DynamoTable, Inventory, KeyManager, KmsKey,
-    RawJson, RdsCluster, RegionInventory, Secret, SecretReplica, Tags,
+    RdsCluster, Reference, ReferenceRole, RegionInventory, Secret, SecretReplica, Tags,
 };
 use regionready::rules::{RuleSet, Severity};
 use regionready::scan::{run_scan, ScanOptions};
@@ -135,7 +135,10 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
                 i + 1
             )),
             master_user_secret_arn: None,
+            engine_mode: Some("provisioned".into()),
+            instance_count: Some(2),
             tags: tags(i),
+            ..Default::default()
         });
     }
     for i in 0..180 {
@@ -145,13 +148,13 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             arn: format!("arn:aws:lambda:{region}:{account}:function:fn-{i}"),
             name: Some(format!("fn-{i}")),
             tags: tags(i),
-            configuration: Some(RawJson::from_value(&serde_json::json!({
-                "functionName": format!("fn-{i}"),
-                "environment": {"variables": {
-                    "TABLE_ARN": format!("arn:aws:dynamodb:{target_region}:{account}:table/t{i}"),
-                    "STAGE": "prod"
-                }}
-            }))),
+            references: Some(vec![Reference {
+                target: format!("arn:aws:dynamodb:{target_region}:{account}:table/t{i}"),
+                region: target_region.to_string(),
+                path: "environment.variables.TABLE_ARN".into(),
+                role: ReferenceRole::Call,
+            }]),
+            ..Default::default()
         });
     }
     r

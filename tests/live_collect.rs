@@ -56,7 +56,10 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
         for a in &org.accounts {
             lines.push(format!(
                 "account {} {} {} parent={}",
-                a.id, a.name, a.status, a.parent_id
+                a.id,
+                a.name,
+                a.lifecycle(),
+                a.parent_id
             ));
         }
         for p in org.policies.iter().flatten() {
@@ -150,7 +153,7 @@ fn summary(inv: &Inventory, seed: &Value) -> Vec<String> {
                     "{at} resource {} {} configured={}",
                     x.resource_type,
                     x.arn,
-                    x.configuration.is_some()
+                    x.references.is_some()
                 ));
             }
         }
@@ -475,11 +478,11 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
         })
         .filter(|(_, _, x)| x.resource_type == "AWS::Lambda::Function")
         .map(|(a, r, x)| {
-            let url = x
-                .configuration
-                .as_ref()
-                .and_then(|c| c.parse())
-                .map(|c| c["environment"]["variables"]["API_URL"].clone());
+            let url: Option<Vec<(&str, &str)>> = x.references.as_ref().map(|refs| {
+                refs.iter()
+                    .map(|r| (r.target.as_str(), r.path.as_str()))
+                    .collect()
+            });
             normalize(
                 &format!(
                     "{} {} {} {:?} {:?}",
@@ -491,7 +494,13 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
         .collect();
     assert_eq!(
         functions,
-        ["<management> us-east-1 arn:aws:lambda:us-east-1:<management>:function:checkout Some(String(\"https://api.eu-west-1.example.com\")) Some({\"team\": \"core\"})"]
+        ["<management> us-east-1 arn:aws:lambda:us-east-1:<management>:function:checkout Some([(\"sqs.eu-west-1.amazonaws.com\", \"environment.variables.API_URL\")]) Some({\"team\": \"core\"})"]
+    );
+    // Only references are kept: the value of an environment variable never is.
+    let saved = std::fs::read_to_string(dir.path().join("inventory.json")).expect("inventory");
+    assert!(
+        !saved.contains("hunter2"),
+        "a configuration value was stored"
     );
     assert_eq!(
         proxy.operations().get("DescribeConfigurationRecorders"),
@@ -520,7 +529,7 @@ fn aggregator_fixture(seed: &Value) -> Value {
         "arn": format!("arn:aws:lambda:us-east-1:{management}:function:checkout"),
         "resourceName": "checkout",
         "tags": [{"key": "team", "value": "core"}],
-        "configuration": {"functionName": "checkout", "environment": {"variables": {"API_URL": "https://api.eu-west-1.example.com"}}},
+        "configuration": {"functionName": "checkout", "environment": {"variables": {"API_URL": "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs", "DB_PASSWORD": "hunter2"}}},
         "supplementaryConfiguration": {}
     });
     json!({ "Results": [row.to_string()], "QueryInfo": {"SelectFields": []} })

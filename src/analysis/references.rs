@@ -9,22 +9,9 @@
 
 use super::arn::Arn;
 use super::regions::looks_like_region;
+use crate::inventory::{Reference, ReferenceRole};
 use regex::Regex;
 use std::sync::LazyLock;
-
-/// One reference found in a configuration.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Reference {
-    /// The ARN or hostname as written.
-    pub target: String,
-    /// Region named by the ARN or host; empty for a region-less ARN (an S3 bucket),
-    /// which the caller may resolve from the inventory.
-    pub region: String,
-    /// JSON path where it was found (`Environment.Variables.TABLE_ARN`).
-    pub path: String,
-    /// True when found under a replication declaration.
-    pub replication: bool,
-}
 
 static ARN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:+=@,*$-]+")
@@ -39,32 +26,32 @@ fn is_replication_key(key: &str) -> bool {
     k.contains("replica") || k.contains("replication")
 }
 
-/// Whether JSON text names a region other than `own_region`, or an S3 bucket (whose
-/// region must be looked up): the cheap test that decides whether a configuration
-/// needs parsing at all.
-pub fn mentions_other_region(text: &str, own_region: &str) -> bool {
-    let arns = text.contains("arn:")
-        && ARN.find_iter(text).any(|m| {
-            Arn::parse(m.as_str()).is_some_and(|a| {
-                (looks_like_region(a.region) && a.region != own_region)
-                    || (a.service == "s3" && a.region.is_empty())
-            })
-        });
-    arns || (text.contains("amazonaws.com")
-        && HOST.find_iter(text).any(|m| {
-            m.as_str()
-                .split('.')
-                .any(|label| looks_like_region(label) && label != own_region)
-        }))
-}
-
-/// Every regional reference in `configuration`, sorted and without duplicates.
-pub fn references(configuration: &serde_json::Value) -> Vec<Reference> {
+/// Every regional reference in the configuration item of a resource of
+/// `resource_type`, sorted and without duplicates.
+pub fn extract(_resource_type: &str, configuration: &serde_json::Value) -> Vec<Reference> {
     let mut out = Vec::new();
     walk(configuration, &mut String::new(), false, &mut out);
     out.sort();
     out.dedup();
     out
+}
+
+/// [`extract`] over a configuration item still in its JSON text. Fails, with a
+/// reason fit for a report, when the text cannot be parsed: an item nested more
+/// deeply than the parser allows yields no references rather than an empty list,
+/// so the rules that need them say `unknown`, never `pass`.
+pub fn extract_from_text(resource_type: &str, text: &str) -> Result<Vec<Reference>, String> {
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(value) => Ok(extract(resource_type, &value)),
+        Err(e) if e.to_string().contains("recursion limit") => Err(
+            "the configuration item is nested more than 128 levels deep; its references were not read"
+                .to_string(),
+        ),
+        Err(e) => Err(format!(
+            "the configuration item is not valid JSON ({}); its references were not read",
+            e
+        )),
+    }
 }
 
 fn walk(value: &serde_json::Value, path: &mut String, replication: bool, out: &mut Vec<Reference>) {
@@ -93,6 +80,14 @@ fn walk(value: &serde_json::Value, path: &mut String, replication: bool, out: &m
     }
 }
 
+fn role(replication: bool) -> ReferenceRole {
+    if replication {
+        ReferenceRole::Replication
+    } else {
+        ReferenceRole::Call
+    }
+}
+
 fn scan_string(s: &str, path: &str, replication: bool, out: &mut Vec<Reference>) {
     if s.contains("arn:") {
         for m in ARN.find_iter(s) {
@@ -104,7 +99,7 @@ fn scan_string(s: &str, path: &str, replication: bool, out: &mut Vec<Reference>)
                         target: m.as_str().to_string(),
                         region: arn.region.to_string(),
                         path: path.to_string(),
-                        replication,
+                        role: role(replication),
                     });
                 }
             }
@@ -117,7 +112,7 @@ fn scan_string(s: &str, path: &str, replication: bool, out: &mut Vec<Reference>)
                     target: m.as_str().to_string(),
                     region: region.to_string(),
                     path: path.to_string(),
-                    replication,
+                    role: role(replication),
                 });
             }
         }
@@ -132,9 +127,12 @@ mod tests {
     #[test]
     fn keeps_bucket_arns_for_region_resolution() {
         let config = json!({"ReplicationConfiguration": {"rules": [{"destination": {"bucket": "arn:aws:s3:::helios-exports-euw1"}}]}});
-        let refs = references(&config);
+        let refs = extract("AWS::S3::Bucket", &config);
         assert_eq!(refs.len(), 1);
-        assert_eq!((refs[0].region.as_str(), refs[0].replication), ("", true));
+        assert_eq!(
+            (refs[0].region.as_str(), refs[0].role),
+            ("", ReferenceRole::Replication)
+        );
     }
 
     #[test]
@@ -147,10 +145,10 @@ mod tests {
             }},
             "ReplicationConfiguration": {"rules": [{"destination": "arn:aws:s3:eu-west-1:111122223333:accesspoint/x"}]}
         });
-        let refs = references(&config);
+        let refs = extract("AWS::Lambda::Function", &config);
         let live: Vec<_> = refs
             .iter()
-            .filter(|r| !r.replication)
+            .filter(|r| r.role == ReferenceRole::Call)
             .map(|r| (r.region.as_str(), r.path.as_str()))
             .collect();
         assert_eq!(
@@ -160,6 +158,18 @@ mod tests {
                 ("us-east-1", "environment.variables.QUEUE_URL")
             ]
         );
-        assert_eq!(refs.iter().filter(|r| r.replication).count(), 1);
+        assert_eq!(
+            refs.iter()
+                .filter(|r| r.role == ReferenceRole::Replication)
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn too_deep_a_configuration_is_an_error_not_an_empty_list() {
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        let err = extract_from_text("AWS::Lambda::Function", &deep).unwrap_err();
+        assert!(err.contains("128 levels"), "{err}");
     }
 }

@@ -3,7 +3,8 @@
 //! references. Config being off or denied is a gap, never a failure of the scan.
 
 use super::gaps::{classify, pages, Ctx, Failure};
-use crate::inventory::{ConfigResource, RawJson, Tags};
+use crate::analysis::references;
+use crate::inventory::{ConfigResource, Tags};
 use aws_sdk_config::types::{BaseConfigurationItem, ResourceKey, ResourceType};
 use aws_sdk_config::Client;
 use serde_json::Value;
@@ -222,21 +223,26 @@ pub(crate) fn aggregated_row(mut row: Value) -> Option<(String, String, ConfigRe
             }
         }
     }
+    let resource_type = text(&row, "resourceType")?;
+    let references =
+        (!configuration.is_null()).then(|| references::extract(&resource_type, &configuration));
     Some((
         text(&row, "accountId")?,
         text(&row, "awsRegion")?,
         ConfigResource {
-            resource_type: text(&row, "resourceType")?,
+            resource_type,
             arn: text(&row, "arn")?,
             name: text(&row, "resourceName"),
             tags,
-            configuration: (!configuration.is_null()).then(|| RawJson::from_value(&configuration)),
+            references,
+            ..ConfigResource::default()
         },
     ))
 }
 
-/// A configuration item with its `configuration` parsed, and the
-/// `supplementaryConfiguration` entries (also JSON) under that key.
+/// A configuration item reduced to its references: `configuration` parsed, with the
+/// `supplementaryConfiguration` entries (also JSON) under that key, then searched.
+/// The item itself is dropped here: it may hold secret values.
 pub(crate) fn item(i: BaseConfigurationItem) -> Option<ConfigResource> {
     let parse = |s: &str| {
         serde_json::from_str(s).unwrap_or_else(|_| serde_json::Value::String(s.to_string()))
@@ -261,12 +267,15 @@ pub(crate) fn item(i: BaseConfigurationItem) -> Option<ConfigResource> {
             }
         }
     }
+    let resource_type = i.resource_type.map(|t| t.as_str().to_string())?;
+    let references =
+        (!configuration.is_null()).then(|| references::extract(&resource_type, &configuration));
     Some(ConfigResource {
-        resource_type: i.resource_type.map(|t| t.as_str().to_string())?,
+        resource_type,
         arn: i.arn?,
         name: i.resource_name,
-        tags: None,
-        configuration: (!configuration.is_null()).then(|| RawJson::from_value(&configuration)),
+        references,
+        ..ConfigResource::default()
     })
 }
 
@@ -292,13 +301,13 @@ mod tests {
             r.tags.expect("tags").get("team").map(String::as_str),
             Some("core")
         );
-        let c = r
-            .configuration
-            .expect("configuration")
-            .parse()
-            .expect("valid JSON");
-        assert_eq!(c["supplementaryConfiguration"]["x"], 1);
-        assert_eq!(c["TopicArn"], "arn:aws:sns:eu-west-1:111111111111:t");
+        let refs = r.references.expect("references");
+        assert_eq!(
+            refs.iter()
+                .map(|x| (x.target.as_str(), x.path.as_str()))
+                .collect::<Vec<_>>(),
+            [("arn:aws:sns:eu-west-1:111111111111:t", "TopicArn")]
+        );
         assert!(aggregated_row(serde_json::json!({"arn": "x"})).is_none());
     }
 
@@ -311,19 +320,27 @@ mod tests {
             .configuration(
                 r#"{"environment":{"variables":{"URL":"https://x.eu-west-1.amazonaws.com"}}}"#,
             )
-            .supplementary_configuration("Policy", r#"{"a":1}"#)
+            .supplementary_configuration(
+                "Policy",
+                r#"{"Statement":[{"Resource":"arn:aws:sqs:us-west-2:111111111111:q"}]}"#,
+            )
             .build();
         let r = item(i).expect("complete item");
         assert_eq!(r.resource_type, "AWS::Lambda::Function");
-        let c = r
-            .configuration
-            .expect("configuration")
-            .parse()
-            .expect("valid JSON");
+        let refs = r.references.expect("references");
+        let found: Vec<(&str, &str)> = refs
+            .iter()
+            .map(|x| (x.region.as_str(), x.path.as_str()))
+            .collect();
         assert_eq!(
-            c["environment"]["variables"]["URL"],
-            "https://x.eu-west-1.amazonaws.com"
+            found,
+            [
+                (
+                    "us-west-2",
+                    "supplementaryConfiguration.Policy.Statement[0].Resource"
+                ),
+                ("eu-west-1", "environment.variables.URL"),
+            ]
         );
-        assert_eq!(c["supplementaryConfiguration"]["Policy"]["a"], 1);
     }
 }

@@ -57,10 +57,17 @@ impl Ctx {
         what: &str,
     ) {
         self.errors.fetch_add(1, Ordering::Relaxed);
+        // `what` starts with the operation name (`DescribeKey arn:...`).
+        let operation = what
+            .split_whitespace()
+            .next()
+            .filter(|op| op.starts_with(|c: char| c.is_ascii_uppercase()))
+            .map(str::to_string);
         let gap = Gap {
             account_id: account_id.to_string(),
             region: region.map(str::to_string),
             service: service.to_string(),
+            operation,
             error_code: failure.code,
             message: format!("{what}: {}", failure.message),
         };

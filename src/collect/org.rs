@@ -138,10 +138,8 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
                 .cloned()
                 .unwrap_or_else(|| root_id.clone()),
             name: a.name.unwrap_or_default(),
-            status: a
-                .status
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "UNKNOWN".to_string()),
+            state: a.state.map(|s| s.as_str().to_string()),
+            status: a.status.map(|s| s.as_str().to_string()),
             email: a.email,
             tags,
             id,

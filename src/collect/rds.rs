@@ -62,6 +62,12 @@ fn cluster(c: DbCluster) -> Option<RdsCluster> {
             None
         },
         master_user_secret_arn: c.master_user_secret.and_then(|s| s.secret_arn),
+        engine_mode: c.engine_mode,
+        scalability_type: c.cluster_scalability_type.map(|t| t.as_str().to_string()),
+        instance_count: c
+            .db_cluster_members
+            .map(|m| u32::try_from(m.len()).unwrap_or(u32::MAX)),
+        replication_source: c.replication_source_identifier,
     })
 }
 

@@ -38,8 +38,7 @@ fn listed(resource_type: &str, arn: String, name: Option<String>) -> ConfigResou
         resource_type: resource_type.to_string(),
         arn,
         name,
-        tags: None,
-        configuration: None,
+        ..ConfigResource::default()
     }
 }
 

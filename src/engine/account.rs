@@ -38,7 +38,7 @@ impl AccountContext {
         b.str("id", account_id)
             .str("arn", &arn)
             .str("name", member.map_or(account_id, |a| a.name.as_str()))
-            .opt_str("status", member.map(|a| a.status.as_str()))
+            .opt_str("status", member.map(|a| a.lifecycle()))
             .set("ou_path", values::strings(&ou_path))
             .opt("tags", tags.map(values::tags))
             .bool("is_management", is_management)

@@ -4,6 +4,16 @@ use super::fields::{resource_fields, ACCOUNT_FIELDS, FUNCTIONS, VARIABLES};
 use crate::rules::ResourceKind;
 use cel::common::ast::{EntryExpr, Expr, IdedExpr};
 
+/// Fields that existed once, with what to use instead: a rule written for an older
+/// release fails at load with the way forward, not with "unknown field".
+fn removed_field(base: &str, field: &str) -> Option<String> {
+    (base == "resource" && field == "configuration").then(|| {
+        "`resource.configuration` was removed: configuration items are no longer kept \
+         (they can hold secret values); use `resource.references` (target, region, path, role)"
+            .to_string()
+    })
+}
+
 /// Problems with an expression: unknown variables, functions, or fields of
 /// `resource` / `account`. Empty when the expression only uses the model.
 pub fn check_expression(kind: ResourceKind, program: &cel::Program) -> Vec<String> {
@@ -34,7 +44,9 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
                         _ => None,
                     };
                     if let Some(fields) = fields {
-                        if !fields.contains(&select.field.as_str()) {
+                        if let Some(why) = removed_field(base, &select.field) {
+                            problems.push(why);
+                        } else if !fields.contains(&select.field.as_str()) {
                             problems.push(format!(
                                 "unknown field `{base}.{}` for resource kind {}",
                                 select.field,
@@ -94,43 +106,6 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
         }
         Expr::Literal(_) | Expr::Unspecified => {}
     }
-}
-
-/// Whether an expression reads `resource.<field>` anywhere.
-pub fn reads_field(program: &cel::Program, field: &str) -> bool {
-    fn walk(e: &IdedExpr, field: &str) -> bool {
-        match &e.expr {
-            Expr::Select(s) => {
-                (s.field == field
-                    && matches!(&s.operand.expr, Expr::Ident(base) if base == "resource"))
-                    || walk(&s.operand, field)
-            }
-            Expr::Call(c) => {
-                c.target.as_deref().is_some_and(|t| walk(t, field))
-                    || c.args.iter().any(|a| walk(a, field))
-            }
-            Expr::Comprehension(c) => [
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
-            ]
-            .iter()
-            .any(|x| walk(x, field)),
-            Expr::List(l) => l.elements.iter().any(|x| walk(x, field)),
-            Expr::Map(m) => m.entries.iter().any(|en| match &en.expr {
-                EntryExpr::MapEntry(me) => walk(&me.key, field) || walk(&me.value, field),
-                EntryExpr::StructField(f) => walk(&f.value, field),
-            }),
-            Expr::Struct(st) => st.entries.iter().any(|en| match &en.expr {
-                EntryExpr::StructField(f) => walk(&f.value, field),
-                EntryExpr::MapEntry(me) => walk(&me.value, field),
-            }),
-            _ => false,
-        }
-    }
-    walk(program.expression(), field)
 }
 
 /// Every field name an expression selects (`x.field` or `has(x.field)`), on any

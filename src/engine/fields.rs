@@ -80,7 +80,6 @@ pub const DB_INSTANCE_FIELDS: &[&str] = &[
 
 pub const CONFIG_RESOURCE_FIELDS: &[&str] = &[
     "resource_type",
-    "configuration",
     "compute",
     "references",
     "cross_region_references",

@@ -57,7 +57,7 @@ fn derived_from(field: &str) -> Option<&'static str> {
         "aws_managed" => "the key manager from kms:DescribeKey or the aliases from kms:ListAliases",
         "replica_regions" | "stored_regions" => "the resource's replica list",
         "cross_region_references" | "references" | "replication_targets" => {
-            "the AWS Config configuration item"
+            "the resource's AWS Config configuration item"
         }
         "scp" => "the organization's service control policies",
         "tags" => "the resource's tags",
@@ -124,8 +124,6 @@ struct Plan {
     account: Vec<usize>,
     /// Kinds whose views must be built (every kind when an `any_resource` rule exists).
     needed: HashSet<ResourceKind>,
-    /// Whether any rule reads `resource.configuration` (converting it is costly).
-    with_configuration: bool,
     /// Fields any rule names: the only ones views are built with.
     fields: values::FieldFilter,
 }
@@ -137,7 +135,6 @@ impl Plan {
             any: Vec::new(),
             account: Vec::new(),
             needed: HashSet::new(),
-            with_configuration: false,
             fields: values::FieldFilter::new(Vec::new()),
         };
         let mut names = HashSet::new();
@@ -150,15 +147,11 @@ impl Plan {
                     plan.needed.insert(kind);
                 }
             }
-            let uses = |p: &cel::Program| check::reads_field(p, "configuration");
             check::selected_fields(&rule.condition, &mut names);
             check::selected_fields(&rule.message, &mut names);
             if let Some(scope) = &rule.scope {
                 check::selected_fields(scope, &mut names);
             }
-            plan.with_configuration |= uses(&rule.condition)
-                || uses(&rule.message)
-                || rule.scope.as_ref().is_some_and(uses);
         }
         plan.fields = values::FieldFilter::new(names);
         if !plan.any.is_empty() {
@@ -247,14 +240,7 @@ pub fn evaluate(
                 }
                 if plan.needed.contains(&ResourceKind::ConfigResource) {
                     for region in &account.regions {
-                        view::config_views(
-                            account_id,
-                            region,
-                            &index,
-                            plan.with_configuration,
-                            &mut seen,
-                            &mut views,
-                        );
+                        view::config_views(account_id, region, &index, &mut seen, &mut views);
                     }
                 }
             }

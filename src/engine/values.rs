@@ -109,27 +109,6 @@ pub fn tags(tags: &crate::inventory::Tags) -> Value {
     Value::Map(Map { map: Arc::new(map) })
 }
 
-/// JSON (AWS Config configuration items) as CEL: objects become maps.
-pub fn json(value: &serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i),
-            None => Value::Float(n.as_f64().unwrap_or_default()),
-        },
-        serde_json::Value::String(s) => string(s),
-        serde_json::Value::Array(items) => list(items.iter().map(json).collect()),
-        serde_json::Value::Object(fields) => {
-            let map: HashMap<Key, Value> = fields
-                .iter()
-                .map(|(k, v)| (Key::String(Arc::new(k.clone())), json(v)))
-                .collect();
-            Value::Map(Map { map: Arc::new(map) })
-        }
-    }
-}
-
 /// Builds a CEL map field by field. Optional fields that are `None` are left out,
 /// so reading them in a rule raises "no such key", which the engine turns into
 /// `unknown`: absent data is never mistaken for `false`.

@@ -6,10 +6,9 @@
 
 use super::index::Index;
 use super::values::{self, MapBuilder};
-use crate::analysis::references::{mentions_other_region, references};
 use crate::inventory::{
     ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType,
-    RdsCluster, RegionInventory, Secret, Tags,
+    RdsCluster, Reference, ReferenceRole, RegionInventory, Secret, Tags,
 };
 use crate::rules::ResourceKind;
 use cel::Value;
@@ -394,51 +393,27 @@ pub fn config_resource(
     account_id: &str,
     region: &str,
     index: &Index,
-    with_configuration: bool,
 ) -> ResourceView {
     let resource_type: &'static str = leak_type(&r.resource_type);
     // Region-less ARNs (S3 buckets) take the region the inventory lists them in;
     // those it does not know are dropped: their region cannot be claimed.
-    let needs_references = [
-        "references",
-        "cross_region_references",
-        "replication_targets",
-        "replica_regions",
-        "stored_regions",
-    ]
-    .into_iter()
-    .any(values::wanted);
-    // Most configurations name only their own region: scan the text, and parse it
-    // only when another region (or a bucket to locate) shows up, unless a rule reads
-    // every reference.
-    let parse_all = values::wanted("references") || values::wanted("replication_targets");
-    let refs = r
-        .configuration
-        .as_ref()
-        .filter(|_| needs_references)
-        .map(|c| {
-            let parsed = if parse_all || mentions_other_region(c.text(), region) {
-                c.parse()
-            } else {
-                None
-            };
-            parsed
-                .as_ref()
-                .map(references)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|mut x| {
-                    if x.region.is_empty() {
-                        x.region = index.region_of_regionless(&x.target)?.to_string();
-                    }
-                    Some(x)
-                })
-                .collect::<Vec<_>>()
-        });
+    let refs: Option<Vec<Reference>> = r.references.as_ref().map(|refs| {
+        refs.iter()
+            .filter_map(|x| {
+                if x.region.is_empty() {
+                    let mut resolved = x.clone();
+                    resolved.region = index.region_of_regionless(&x.target)?.to_string();
+                    Some(resolved)
+                } else {
+                    Some(x.clone())
+                }
+            })
+            .collect()
+    });
     let replication_regions: Vec<String> = refs
         .iter()
         .flatten()
-        .filter(|x| x.replication && x.region != region)
+        .filter(|x| x.role == ReferenceRole::Replication && x.region != region)
         .map(|x| x.region.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -460,25 +435,25 @@ pub fn config_resource(
         tags: r.tags.as_ref(),
         replica_regions: Some(replication_regions),
     };
-    let reference_value = |x: &crate::analysis::references::Reference| {
-        let mut m = MapBuilder::with_capacity(4);
+    let reference_value = |x: &Reference| {
+        let mut m = MapBuilder::with_capacity(5);
         m.str("target", &x.target)
             .str("region", &x.region)
             .str("path", &x.path)
-            .bool("replication", x.replication);
+            .shared_str(
+                "role",
+                match x.role {
+                    ReferenceRole::Call => "call",
+                    ReferenceRole::Inbound => "inbound",
+                    ReferenceRole::Replication => "replication",
+                },
+            )
+            .bool("replication", x.role == ReferenceRole::Replication);
         m.build()
     };
     finish(common, |b| {
         b.str("resource_type", &r.resource_type)
-            .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()))
-            .opt(
-                "configuration",
-                r.configuration
-                    .as_ref()
-                    .filter(|_| with_configuration)
-                    .and_then(|c| c.parse())
-                    .map(|v| values::json(&v)),
-            );
+            .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()));
         if let Some(refs) = &refs {
             b.set(
                 "references",
@@ -488,7 +463,9 @@ pub fn config_resource(
                 "cross_region_references",
                 values::list(
                     refs.iter()
-                        .filter(|x| !x.replication && x.region != region && x.target != r.arn)
+                        .filter(|x| {
+                            x.role == ReferenceRole::Call && x.region != region && x.target != r.arn
+                        })
                         .map(reference_value)
                         .collect(),
                 ),
@@ -497,7 +474,7 @@ pub fn config_resource(
                 "replication_targets",
                 values::list(
                     refs.iter()
-                        .filter(|x| x.replication)
+                        .filter(|x| x.role == ReferenceRole::Replication)
                         .map(reference_value)
                         .collect(),
                 ),
@@ -586,19 +563,12 @@ pub fn config_views(
     account_id: &str,
     region: &RegionInventory,
     index: &Index,
-    with_configuration: bool,
     seen: &mut HashSet<String>,
     out: &mut Vec<ResourceView>,
 ) {
     for c in &region.resources {
         if seen.insert(c.arn.clone()) {
-            out.push(config_resource(
-                c,
-                account_id,
-                &region.region,
-                index,
-                with_configuration,
-            ));
+            out.push(config_resource(c, account_id, &region.region, index));
         }
     }
 }

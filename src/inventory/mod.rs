@@ -15,15 +15,21 @@ pub use organization::{
 pub use raw_json::RawJson;
 pub use resources::{
     ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Secret, SecretReplica,
+    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
+    SecretReplica,
 };
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// Version of the inventory file format. Bumped on any incompatible change.
-pub const SCHEMA_VERSION: &str = "1.0";
+/// Version of the inventory file format written by this build. The major number is
+/// bumped on any incompatible change.
+pub const SCHEMA_VERSION: &str = "2.0";
+
+/// Major versions this build reads. 1.x kept whole configuration items; they are
+/// reduced to their references at load (see [`ConfigResource::configuration`]).
+pub const READABLE_MAJOR_VERSIONS: &[&str] = &["1", "2"];
 
 /// Tags as AWS returns them, in the order read. A resource has a handful of tags;
 /// an `IndexMap` holds them in a fraction of the memory of a `BTreeMap` node, which
@@ -119,6 +125,9 @@ pub struct Gap {
     /// Service prefix as in IAM actions (`kms`, `secretsmanager`, `dynamodb`, `rds`,
     /// `config`, `organizations`, `sts`), or `*` for everything.
     pub service: String,
+    /// The API operation that failed (`ListSecrets`, `AssumeRole`, ...), when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// AWS error code (`AccessDenied`, `ThrottlingException`, `Timeout`, ...).
     pub error_code: String,
     pub message: String,
@@ -139,7 +148,7 @@ pub enum InventoryError {
         column: usize,
         message: String,
     },
-    #[error("{path}: unsupported inventory schema_version {found:?} (this build reads {SCHEMA_VERSION:?})")]
+    #[error("{path}: unsupported inventory schema_version {found:?} (this build reads 1.x and 2.x, writes {SCHEMA_VERSION:?})")]
     Version { path: String, found: String },
 }
 
@@ -153,13 +162,39 @@ impl Inventory {
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
-        if inventory.schema_version.split('.').next() != SCHEMA_VERSION.split('.').next() {
+        let major = inventory.schema_version.split('.').next().unwrap_or("");
+        if !READABLE_MAJOR_VERSIONS.contains(&major) {
             return Err(InventoryError::Version {
                 path: path.to_string(),
                 found: inventory.schema_version,
             });
         }
+        let mut inventory = inventory;
+        inventory.reduce_legacy_configurations();
         Ok(inventory)
+    }
+
+    /// Schema 1.x kept whole configuration items: keep only their references, as a
+    /// live collection does, so no configuration value outlives the load.
+    fn reduce_legacy_configurations(&mut self) {
+        for resource in self
+            .accounts
+            .iter_mut()
+            .flat_map(|a| a.regions.iter_mut())
+            .flat_map(|r| r.resources.iter_mut())
+        {
+            if let Some(raw) = resource.configuration.take() {
+                if resource.references.is_none() {
+                    match crate::analysis::references::extract_from_text(
+                        &resource.resource_type,
+                        raw.text(),
+                    ) {
+                        Ok(found) => resource.references = Some(found),
+                        Err(reason) => resource.references_error = Some(reason),
+                    }
+                }
+            }
+        }
     }
 
     /// Reads and parses an inventory file.

@@ -43,8 +43,14 @@ pub struct OrganizationalUnit {
 pub struct Account {
     pub id: String,
     pub name: String,
-    /// `ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`.
-    pub status: String,
+    /// Lifecycle state as Organizations reports it today: `ACTIVE`, `SUSPENDED`,
+    /// `PENDING_ACTIVATION`, `PENDING_CLOSURE`, `CLOSED`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The retired `Status` field (`ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`), read
+    /// only where `state` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Parent id: the root id or an OU id.
     pub parent_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,9 +60,17 @@ pub struct Account {
 }
 
 impl Account {
+    /// The account's lifecycle: `state`, else the retired `status`, else `UNKNOWN`.
+    pub fn lifecycle(&self) -> &str {
+        self.state
+            .as_deref()
+            .or(self.status.as_deref())
+            .unwrap_or("UNKNOWN")
+    }
+
     /// Only active accounts are scanned and scored.
     pub fn is_active(&self) -> bool {
-        self.status == "ACTIVE"
+        self.lifecycle() == "ACTIVE"
     }
 }
 

@@ -140,6 +140,20 @@ pub struct RdsCluster {
     pub kms_key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_user_secret_arn: Option<String>,
+    /// `provisioned`, `serverless` (Aurora Serverless v1), `parallelquery`,
+    /// `multimaster`, `global`: some modes cannot join a global database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine_mode: Option<String>,
+    /// `standard` or `limitless` (Aurora PostgreSQL Limitless Database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scalability_type: Option<String>,
+    /// Number of DB instances in the cluster (DBClusterMembers): zero for a
+    /// headless cluster, which stores data but serves no query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_count: Option<u32>,
+    /// Source of a cross-region read replica cluster (ReplicationSourceIdentifier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication_source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
 }
@@ -192,6 +206,10 @@ pub struct DbInstance {
 /// Any other resource, as AWS Config describes it (or as the fallback listing does,
 /// with no configuration): Lambda functions, ECS task definitions, state machines,
 /// EventBridge targets, SNS subscriptions, API Gateway integrations, S3 buckets, ...
+///
+/// Only the references found in the configuration item are kept, never the item
+/// itself: configurations carry environment variable values and other free-form
+/// text that may be secret, and no rule needs them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigResource {
@@ -202,8 +220,53 @@ pub struct ConfigResource {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
-    /// The configuration item (AWS Config `configuration` plus
-    /// `supplementaryConfiguration`), absent when only the resource was listed.
+    /// ARNs and regional AWS endpoints named by the configuration item, with the
+    /// path where each was found and the role that place gives it. Absent when no
+    /// configuration item was read (the resource was only listed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references: Option<Vec<Reference>>,
+    /// Set when a configuration item was read but its references could not be
+    /// extracted (for example, nested too deeply): the reason rules that need them
+    /// are `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references_error: Option<String>,
+    /// Inventories of schema 1.x kept the configuration item itself. It is still
+    /// read, turned into `references` at load, and never written again.
+    #[serde(default, skip_serializing)]
+    #[schemars(
+        description = "Schema 1.x only: the configuration item. Read, reduced to `references` at load, never written."
+    )]
     pub configuration: Option<super::RawJson>,
+}
+
+/// What the place a reference was found at says about it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceRole {
+    /// Something the resource calls or reads at run time (an environment variable,
+    /// a target, an integration): a dependency.
+    Call,
+    /// Something allowed to call the resource (a resource-based policy, a
+    /// `SourceArn` condition, a principal): not a dependency of the resource.
+    Inbound,
+    /// A declared replication destination (S3 replication rules, replica lists).
+    Replication,
+}
+
+/// One reference found in a configuration item.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The ARN or hostname as written.
+    pub target: String,
+    /// Region named by the ARN or hostname; empty for a region-less ARN (an S3
+    /// bucket), which the evaluator resolves from the inventory when it can.
+    pub region: String,
+    /// Path in the configuration item (`environment.variables.TABLE_ARN`).
+    pub path: String,
+    pub role: ReferenceRole,
 }

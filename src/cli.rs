@@ -206,7 +206,11 @@ fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
 }
 
 fn load_rules(extra: Option<&Path>, config: &Config) -> Result<RuleSet, Failure> {
-    RuleSet::load(extra, config).map_err(Failure::bad_input)
+    let rules = RuleSet::load(extra, config).map_err(Failure::bad_input)?;
+    for warning in &rules.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(rules)
 }
 
 fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
@@ -449,9 +453,12 @@ pub fn explain_text(rule: &crate::rules::Rule) -> String {
 fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
     let rules = load_rules(extra, &Config::default_config())?;
     let rule = rules.get(id).ok_or_else(|| {
-        Failure::bad_input(format!(
-            "unknown rule id {id:?} (regionready rules list shows them all)"
-        ))
+        match crate::rules::retired().into_iter().find(|(r, _)| r == id) {
+            Some((_, reason)) => Failure::bad_input(format!("rule {id} is {reason}")),
+            None => Failure::bad_input(format!(
+                "unknown rule id {id:?} (regionready rules list shows them all)"
+            )),
+        }
     })?;
     print!("{}", explain_text(rule));
     Ok(GATE_PASSED)

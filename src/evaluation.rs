@@ -153,6 +153,25 @@ pub struct AccountSummary {
     pub tallies: Vec<(Category, Tally)>,
 }
 
+/// A collection gap and what it made `unknown`. The gap's fields are flattened, so
+/// a report's `gaps[]` entries keep the inventory's field names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportedGap {
+    #[serde(flatten)]
+    pub gap: Gap,
+    /// Ids of the rules with an `unknown` outcome because of this gap.
+    #[serde(default)]
+    pub blocks: Vec<String>,
+}
+
+impl std::ops::Deref for ReportedGap {
+    type Target = Gap;
+
+    fn deref(&self) -> &Gap {
+        &self.gap
+    }
+}
+
 /// Everything evaluation produced.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Evaluation {
@@ -160,7 +179,7 @@ pub struct Evaluation {
     /// then rule, then ARN.
     pub findings: Vec<Finding>,
     pub accounts: Vec<AccountSummary>,
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<ReportedGap>,
     pub waivers: Vec<WaiverStatus>,
     /// Number of resources evaluated, of every kind.
     pub resources_evaluated: usize,

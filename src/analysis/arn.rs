@@ -38,6 +38,31 @@ pub fn account_of(arn: &str) -> &str {
     Arn::parse(arn).map_or("", |a| a.account)
 }
 
+/// CloudFormation type prefixes of global services: their resources live in no
+/// region, whatever region an AWS Config recorder listed them from.
+const GLOBAL_TYPE_PREFIXES: &[&str] = &[
+    "AWS::IAM::",
+    "AWS::CloudFront::",
+    "AWS::Route53::",
+    "AWS::Route53RecoveryControl::",
+    "AWS::Route53RecoveryReadiness::",
+    "AWS::Organizations::",
+    "AWS::GlobalAccelerator::",
+    "AWS::WAF::",
+    "AWS::Shield::",
+    "AWS::S3::AccountPublicAccessBlock",
+];
+
+/// Whether a resource belongs to a global service (IAM, CloudFront, Route 53,
+/// Organizations, Global Accelerator, WAF Classic, Shield) or to the global scope
+/// of a regional one (a CloudFront-scope WAFv2 web ACL).
+pub fn is_global_resource(resource_type: &str, arn: &str) -> bool {
+    GLOBAL_TYPE_PREFIXES
+        .iter()
+        .any(|p| resource_type.starts_with(p))
+        || Arn::parse(arn).is_some_and(|a| a.service == "wafv2" && a.resource.starts_with("global/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +80,24 @@ mod tests {
             "eu-west-1"
         );
         assert_eq!(region_of("not-an-arn"), "");
+        let gov = Arn::parse("arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/k").unwrap();
+        assert_eq!((gov.partition, gov.region), ("aws-us-gov", "us-gov-west-1"));
+    }
+
+    #[test]
+    fn global_services_have_no_region() {
+        assert!(is_global_resource(
+            "AWS::IAM::Role",
+            "arn:aws:iam::111122223333:role/app"
+        ));
+        assert!(is_global_resource(
+            "AWS::WAFv2::WebACL",
+            "arn:aws:wafv2:us-east-1:111122223333:global/webacl/edge/1"
+        ));
+        assert!(!is_global_resource(
+            "AWS::WAFv2::WebACL",
+            "arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/api/1"
+        ));
+        assert!(!is_global_resource("AWS::S3::Bucket", "arn:aws:s3:::b"));
     }
 }

@@ -96,7 +96,7 @@ pub struct RuleSettings {
     pub disable: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     /// Line of each rule id mentioned, for errors about unknown ids.
-    pub(crate) mentions: Vec<(String, usize)>,
+    pub mentions: Vec<(String, usize)>,
 }
 
 /// An accepted risk: a rule that may fail for matching resources until `expires`.

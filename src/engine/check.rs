@@ -158,3 +158,38 @@ pub fn selected_fields(program: &cel::Program, out: &mut std::collections::HashS
     }
     walk(program.expression(), out);
 }
+
+/// Whether an expression depends on the account's region pair (`pair`,
+/// `partner_region` or `account.pair`): its outcome is unknown when the pair is.
+pub fn reads_pair(program: &cel::Program) -> bool {
+    fn walk(e: &IdedExpr) -> bool {
+        match &e.expr {
+            Expr::Ident(name) => name == "pair" || name == "partner_region",
+            Expr::Select(s) => {
+                (s.field == "pair" && matches!(&s.operand.expr, Expr::Ident(b) if b == "account"))
+                    || walk(&s.operand)
+            }
+            Expr::Call(c) => c.target.as_deref().is_some_and(walk) || c.args.iter().any(walk),
+            Expr::Comprehension(c) => [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ]
+            .iter()
+            .any(|x| walk(x)),
+            Expr::List(l) => l.elements.iter().any(walk),
+            Expr::Map(m) => m.entries.iter().any(|en| match &en.expr {
+                EntryExpr::MapEntry(me) => walk(&me.key) || walk(&me.value),
+                EntryExpr::StructField(f) => walk(&f.value),
+            }),
+            Expr::Struct(st) => st.entries.iter().any(|en| match &en.expr {
+                EntryExpr::StructField(f) => walk(&f.value),
+                EntryExpr::MapEntry(me) => walk(&me.value),
+            }),
+            _ => false,
+        }
+    }
+    walk(program.expression())
+}

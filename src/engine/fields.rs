@@ -18,6 +18,11 @@ pub const COMMON_FIELDS: &[&str] = &[
     "replica_regions",
     "stored_regions",
     "data_store",
+    // Replicated data stores (DynamoDB tables, secrets, Aurora clusters) only:
+    "replicated",
+    "encryption_key",
+    "encryption_key_state",
+    "encryption_key_usable",
 ];
 
 pub const KMS_KEY_FIELDS: &[&str] = &[
@@ -58,6 +63,11 @@ pub const RDS_CLUSTER_FIELDS: &[&str] = &[
     "storage_encrypted",
     "kms_key_id",
     "master_user_secret_arn",
+    "engine_mode",
+    "scalability_type",
+    "global_database_capable",
+    "instance_count",
+    "headless",
 ];
 
 pub const RDS_GLOBAL_CLUSTER_FIELDS: &[&str] = &[
@@ -84,6 +94,9 @@ pub const CONFIG_RESOURCE_FIELDS: &[&str] = &[
     "references",
     "cross_region_references",
     "replication_targets",
+    "references_error",
+    "remote_keys_without_local_copy",
+    "remote_keys_with_local_replica",
 ];
 
 /// Fields of `account` (and of `resource` for account rules).

@@ -26,7 +26,9 @@ pub fn root_context(index: Arc<Index>) -> Context<'static> {
     ctx.add_function(
         "replicated_users",
         move |key_arn: Arc<String>| -> Result<Value, ExecutionError> {
-            Ok(index.replicated_users(&key_arn))
+            index
+                .replicated_users(&key_arn)
+                .map_err(|why| ExecutionError::function_error("replicated_users", why))
         },
     );
     // region_of(arn): the region of an ARN, "" for global resources.

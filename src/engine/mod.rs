@@ -3,6 +3,8 @@
 
 mod account;
 mod check;
+mod coverage;
+mod gap_scope;
 pub mod fields;
 mod functions;
 mod index;
@@ -13,7 +15,7 @@ pub use check::check_expression;
 
 use crate::config::Config;
 use crate::evaluation::{
-    AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
+    AccountSummary, AppliedWaiver, Evaluation, Finding, ReportedGap, Status, Tally, WaiverStatus,
 };
 use crate::inventory::{Gap, Inventory};
 use crate::rules::{Category, ResourceKind, Rule, RuleSet};
@@ -21,7 +23,7 @@ use account::AccountContext;
 use cel::{Context, ExecutionError, Value};
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use view::ResourceView;
 
@@ -60,6 +62,15 @@ fn derived_from(field: &str) -> Option<&'static str> {
             "the resource's AWS Config configuration item"
         }
         "scp" => "the organization's service control policies",
+        "remote_keys_without_local_copy" | "remote_keys_with_local_replica" => {
+            "the KMS keys of the region the resource runs in and of the key's region (a region whose keys could not be listed, or a key of an account not scanned)"
+        }
+        "encryption_key_usable" => {
+            "the state of the key that encrypts this copy (kms:DescribeKey in the copy's region)"
+        }
+        "headless" | "instance_count" => "the cluster's DB instances (DBClusterMembers)",
+        "global_database_capable" => "the cluster's engine mode (rds:DescribeDBClusters)",
+        "replicated" => "the resource's replica list",
         "tags" => "the resource's tags",
         _ => return None,
     })
@@ -126,6 +137,8 @@ struct Plan {
     needed: HashSet<ResourceKind>,
     /// Fields any rule names: the only ones views are built with.
     fields: values::FieldFilter,
+    /// Per rule: whether its outcome depends on the account's region pair.
+    reads_pair: Vec<bool>,
 }
 
 impl Plan {
@@ -136,6 +149,7 @@ impl Plan {
             account: Vec::new(),
             needed: HashSet::new(),
             fields: values::FieldFilter::new(Vec::new()),
+            reads_pair: Vec::new(),
         };
         let mut names = HashSet::new();
         for (i, rule) in rules.rules.iter().enumerate() {
@@ -147,6 +161,11 @@ impl Plan {
                     plan.needed.insert(kind);
                 }
             }
+            plan.reads_pair.push(
+                check::reads_pair(&rule.condition)
+                    || check::reads_pair(&rule.message)
+                    || rule.scope.as_ref().is_some_and(check::reads_pair),
+            );
             check::selected_fields(&rule.condition, &mut names);
             check::selected_fields(&rule.message, &mut names);
             if let Some(scope) = &rule.scope {
@@ -217,7 +236,14 @@ pub fn evaluate(
         .map(|w| !w.is_expired(options.today))
         .collect();
 
-    let results: Vec<(Vec<Finding>, AccountSummary, Vec<usize>, usize)> = account_ids
+    #[allow(clippy::type_complexity)]
+    let results: Vec<(
+        Vec<Finding>,
+        AccountSummary,
+        Vec<usize>,
+        usize,
+        Vec<(usize, usize)>,
+    )> = account_ids
         .par_iter()
         .map(|account_id| {
             let _filter = plan.fields.install();
@@ -246,6 +272,7 @@ pub fn evaluate(
             }
             let mut run = AccountRun {
                 ctx: &ctx,
+                reads_pair: &plan.reads_pair,
                 config,
                 options,
                 rule_strings: &rule_strings,
@@ -312,12 +339,30 @@ pub fn evaluate(
                     }
                 }
             }
-            for gap in inventory
+            let account_gaps: Vec<(usize, &Gap)> = inventory
                 .gaps
                 .iter()
-                .filter(|g| &g.account_id == account_id)
-            {
-                run.gap(rules, gap);
+                .enumerate()
+                .filter(|(_, g)| &g.account_id == account_id)
+                .collect();
+            let mut blocks: Vec<(usize, usize)> = Vec::new();
+            for o in gap_scope::outcomes(&account_gaps, rules, &ctx, config, &root) {
+                if !run.seen.insert((o.rule_index, o.arn.clone())) {
+                    continue;
+                }
+                blocks.extend(o.gaps.iter().map(|g| (*g, o.rule_index)));
+                let rule = &rules.rules[o.rule_index];
+                run.record(
+                    o.rule_index,
+                    rule,
+                    &o.arn,
+                    o.resource_type,
+                    &o.region,
+                    Outcome {
+                        status: Status::Unknown,
+                        message: o.message,
+                    },
+                );
             }
             let summary = AccountSummary {
                 account_id: account_id.clone(),
@@ -328,7 +373,7 @@ pub fn evaluate(
                 reason: ctx.not_assessed_reason.clone(),
                 tallies: run.tallies,
             };
-            (run.findings, summary, run.waiver_hits, views.len())
+            (run.findings, summary, run.waiver_hits, views.len(), blocks)
         })
         .collect();
 
@@ -343,13 +388,47 @@ pub fn evaluate(
         .findings
         .reserve_exact(results.iter().map(|r| r.0.len()).sum());
     evaluation.accounts.reserve_exact(results.len());
-    for (findings, summary, hits, resources) in results {
+    let mut blocked: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); inventory.gaps.len()];
+    for (findings, summary, hits, resources, blocks) in results {
+        for (gap, rule) in blocks {
+            blocked[gap].insert(rule);
+        }
         evaluation.findings.extend(findings);
         evaluation.accounts.push(summary);
         evaluation.resources_evaluated += resources;
         for (total, h) in waiver_hits.iter_mut().zip(hits) {
             *total += h;
         }
+    }
+    // Accounts the organization lists but AWS does not run (suspended, closed,
+    // pending activation) are reported, not scanned: nothing can be deployed there.
+    if let Some(org) = &inventory.organization {
+        for a in org
+            .accounts
+            .iter()
+            .filter(|a| !a.is_active() && config.account_in_scope(&a.id))
+            .filter(|a| !account_ids.contains(&a.id))
+        {
+            let ou_path = org.ou_path(&a.id);
+            evaluation.accounts.push(AccountSummary {
+                account_id: a.id.clone(),
+                name: Some(a.name.clone()),
+                region_pair: config.pair_for(&a.id, &ou_path, a.tags.as_ref()).id(),
+                ou_path,
+                assessed: false,
+                reason: Some(format!(
+                    "not scanned: the account's state is {}",
+                    a.lifecycle()
+                )),
+                tallies: Category::ALL
+                    .iter()
+                    .map(|c| (*c, Tally::default()))
+                    .collect(),
+            });
+        }
+        evaluation
+            .accounts
+            .sort_by(|a, b| a.account_id.cmp(&b.account_id));
     }
     evaluation.findings.sort_by(|a, b| {
         (b.status == Status::Fail)
@@ -362,8 +441,19 @@ pub fn evaluate(
     evaluation.gaps = inventory
         .gaps
         .iter()
-        .filter(|g| config.account_in_scope(&g.account_id))
-        .cloned()
+        .zip(&blocked)
+        .filter(|(g, _)| config.account_in_scope(&g.account_id))
+        .map(|(g, rules_blocked)| {
+            let mut blocks: BTreeSet<String> = rules_blocked
+                .iter()
+                .map(|&r| rules.rules[r].spec.id.clone())
+                .collect();
+            blocks.extend(per_resource_blocks(g, &evaluation.findings));
+            ReportedGap {
+                gap: g.clone(),
+                blocks: blocks.into_iter().collect(),
+            }
+        })
         .collect();
     evaluation.waivers = config
         .waivers
@@ -387,7 +477,8 @@ pub fn evaluate(
 
 /// Per-account accumulation of findings, tallies and waiver use.
 struct AccountRun<'a> {
-    ctx: &'a AccountContext,
+    ctx: &'a AccountContext<'a>,
+    reads_pair: &'a [bool],
     config: &'a Config,
     options: &'a EvaluateOptions,
     rule_strings: &'a [RuleStrings],
@@ -409,8 +500,20 @@ impl AccountRun<'_> {
         arn: &str,
         resource_type: &str,
         region: &str,
-        outcome: Outcome,
+        mut outcome: Outcome,
     ) {
+        // A pass or a failure that rests on a pair the account may not have is
+        // not a finding about the account.
+        if let (Some(why), true, Status::Pass | Status::Fail) = (
+            &self.ctx.pair_uncertain,
+            self.reads_pair[rule_index],
+            outcome.status,
+        ) {
+            outcome = Outcome {
+                status: Status::Unknown,
+                message: why.clone(),
+            };
+        }
         let mut waiver = None;
         if outcome.status == Status::Fail {
             for (i, w) in self.config.waivers.iter().enumerate() {
@@ -466,52 +569,34 @@ impl AccountRun<'_> {
             new: None,
         });
     }
+}
 
-    /// A collection gap makes every rule that needs the missing service `unknown`
-    /// for that account and region: what could not be seen is never a pass.
-    fn gap(&mut self, rules: &RuleSet, gap: &Gap) {
-        let account_wide = gap.service == "*" || gap.service == "sts";
-        for (rule_index, rule) in rules.rules.iter().enumerate() {
-            if !account_wide && !rule.services().contains(&gap.service.as_str()) {
-                continue;
-            }
-            let (arn, region) = match (&gap.region, rule.spec.resource) {
-                (_, ResourceKind::Account) => (self.ctx.arn.clone(), "global".to_string()),
-                (Some(region), _) => (
-                    format!("arn:aws:{}:{region}:{}:*", gap.service, gap.account_id),
-                    region.clone(),
-                ),
-                (None, _) => (
-                    format!("arn:aws:{}::{}:*", gap.service, gap.account_id),
-                    "global".to_string(),
-                ),
-            };
-            let message = format!(
-                "not assessed: {} in {} could not be read ({}: {})",
-                gap.service,
-                gap.region.as_deref().unwrap_or("any region"),
-                gap.error_code,
-                gap.message
-            );
-            if !self.seen.insert((rule_index, arn.clone())) {
-                continue;
-            }
-            let resource_type = if rule.spec.resource == ResourceKind::Account {
-                "AWS::Organizations::Account"
-            } else {
-                "AWS::Region"
-            };
-            self.record(
-                rule_index,
-                rule,
-                &arn,
-                resource_type,
-                &region,
-                Outcome {
-                    status: Status::Unknown,
-                    message,
-                },
-            );
-        }
+/// Rules a per-resource failure (DescribeKey, DescribeContinuousBackups, ...) left
+/// `unknown`: the unknown outcomes on the resource the gap names, in its account
+/// and region.
+fn per_resource_blocks(gap: &Gap, findings: &[Finding]) -> Vec<String> {
+    if coverage::is_account_wide(gap) || !coverage::hidden_kinds(gap).is_empty() {
+        return Vec::new();
     }
+    let Some(region) = gap.region.as_deref() else {
+        return Vec::new();
+    };
+    findings
+        .iter()
+        .filter(|f| {
+            f.status == Status::Unknown
+                && *f.account_id == *gap.account_id
+                && &*f.region == region
+                && (gap.message.contains(&f.resource_arn)
+                    || f.resource_arn
+                        .rsplit([':', '/'])
+                        .next()
+                        .is_some_and(|name| {
+                            gap.message
+                                .split([' ', ':'])
+                                .any(|word| !name.is_empty() && word == name)
+                        }))
+        })
+        .map(|f| f.rule_id.to_string())
+        .collect()
 }

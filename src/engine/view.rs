@@ -4,8 +4,9 @@
 //! `cross_region_references`, ...) are computed here, in Rust, so rule conditions
 //! stay short and every rule reads the same normalized facts.
 
-use super::index::Index;
+use super::index::{Index, KeyUse};
 use super::values::{self, MapBuilder};
+use crate::analysis::arn::{is_global_resource, Arn};
 use crate::inventory::{
     ConfigResource, DbInstance, DynamoTable, GlobalCluster, KeyManager, KmsKey, MultiRegionKeyType,
     RdsCluster, Reference, ReferenceRole, RegionInventory, Secret, Tags,
@@ -109,8 +110,34 @@ fn finish(common: Common, specific: impl FnOnce(&mut MapBuilder)) -> ResourceVie
         kind: common.kind,
         arn: common.arn.to_string(),
         resource_type: common.resource_type,
-        region: common.region.to_string(),
+        // Findings about resources of global services are filed under "global",
+        // as findings about accounts are.
+        region: if common.region.is_empty() {
+            "global".to_string()
+        } else {
+            common.region.to_string()
+        },
         value: b.build(),
+    }
+}
+
+/// The encryption facts every replicated data store view carries: the key this
+/// regional copy is encrypted with and whether it can be used. `usable` is left
+/// out when it is not known, so rules reading it say `unknown`.
+fn encryption(b: &mut MapBuilder, key: Option<&str>, usable: KeyUse) {
+    b.opt_str("encryption_key", key);
+    match usable {
+        KeyUse::Usable => {
+            b.bool("encryption_key_usable", true)
+                .shared_str("encryption_key_state", "usable");
+        }
+        KeyUse::Unusable(state) => {
+            b.bool("encryption_key_usable", false)
+                .str("encryption_key_state", &state);
+        }
+        KeyUse::Unknown => {
+            b.shared_str("encryption_key_state", "not collected");
+        }
     }
 }
 
@@ -185,8 +212,15 @@ pub fn kms_key(key: &KmsKey, account_id: &str, region: &str) -> ResourceView {
     })
 }
 
-pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
+pub fn secret(s: &Secret, account_id: &str, region: &str, index: &Index) -> ResourceView {
     let is_replica = s.primary_region.as_ref().is_some_and(|p| p != region);
+    let replicated = if is_replica {
+        Some(true)
+    } else {
+        s.replicas.as_ref().map(|r| !r.is_empty())
+    };
+    // Secrets Manager encrypts with aws/secretsmanager when no key is named.
+    let key_use = index.key_use(account_id, region, s.kms_key_id.as_deref());
     let common = Common {
         arn: &s.arn,
         resource_type: "AWS::SecretsManager::Secret",
@@ -228,11 +262,22 @@ pub fn secret(s: &Secret, account_id: &str, region: &str) -> ResourceView {
             .bool(
                 "service_owned",
                 s.owning_service.as_ref().is_some_and(|o| !o.is_empty()),
-            );
+            )
+            .opt_bool("replicated", replicated);
+        encryption(b, s.kms_key_id.as_deref(), key_use);
     })
 }
 
-pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> ResourceView {
+pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str, index: &Index) -> ResourceView {
+    // DescribeTable reports a table whose key DynamoDB cannot use as
+    // INACCESSIBLE_ENCRYPTION_CREDENTIALS (API reference, TableDescription).
+    let key_use = match t.status.as_deref() {
+        None => KeyUse::Unknown,
+        Some("INACCESSIBLE_ENCRYPTION_CREDENTIALS") => {
+            KeyUse::Unusable("INACCESSIBLE_ENCRYPTION_CREDENTIALS".to_string())
+        }
+        Some(_) => index.key_use(account_id, region, t.sse_kms_key_arn.as_deref()),
+    };
     let common = Common {
         arn: &t.arn,
         resource_type: "AWS::DynamoDB::Table",
@@ -267,7 +312,12 @@ pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str) -> Resour
             .opt_str("global_table_version", t.global_table_version.as_deref())
             .opt_bool("pitr_enabled", t.pitr_enabled)
             .opt_str("sse_kms_key_arn", t.sse_kms_key_arn.as_deref())
-            .opt_bool("stream_enabled", t.stream_enabled);
+            .opt_bool("stream_enabled", t.stream_enabled)
+            .opt_bool(
+                "replicated",
+                t.replicas.as_ref().map(|r| !r.is_empty()),
+            );
+        encryption(b, t.sse_kms_key_arn.as_deref(), key_use);
     })
 }
 
@@ -277,6 +327,21 @@ pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index
         .global_cluster_identifier
         .clone()
         .or_else(|| membership.map(|m| m.0.clone()));
+    let key_use = match (c.status.as_deref(), c.storage_encrypted) {
+        (Some("inaccessible-encryption-credentials"), _) => {
+            KeyUse::Unusable("inaccessible-encryption-credentials".to_string())
+        }
+        (_, Some(false)) => KeyUse::Usable,
+        (_, Some(true)) => index.key_use(account_id, region, c.kms_key_id.as_deref()),
+        (_, None) => KeyUse::Unknown,
+    };
+    // Modes a global database cannot take (Aurora user guide, "Limitations of
+    // Amazon Aurora global databases"; Limitless Database, "Unsupported features").
+    let global_capable = match (c.engine_mode.as_deref(), c.scalability_type.as_deref()) {
+        (Some("serverless" | "multimaster"), _) | (_, Some("limitless")) => Some(false),
+        (Some(_), _) => Some(true),
+        (None, _) => None,
+    };
     let common = Common {
         arn: &c.arn,
         resource_type: "AWS::RDS::DBCluster",
@@ -307,7 +372,17 @@ pub fn rds_cluster(c: &RdsCluster, account_id: &str, region: &str, index: &Index
             .opt_str(
                 "master_user_secret_arn",
                 c.master_user_secret_arn.as_deref(),
-            );
+            )
+            .opt_str("engine_mode", c.engine_mode.as_deref())
+            .opt_str("scalability_type", c.scalability_type.as_deref())
+            .opt_bool("global_database_capable", global_capable)
+            .opt(
+                "instance_count",
+                c.instance_count.map(|n| Value::Int(i64::from(n))),
+            )
+            .opt_bool("headless", c.instance_count.map(|n| n == 0))
+            .bool("replicated", global_id.is_some());
+        encryption(b, c.kms_key_id.as_deref(), key_use);
     })
 }
 
@@ -391,10 +466,16 @@ pub fn db_instance(i: &DbInstance, account_id: &str, region: &str) -> ResourceVi
 pub fn config_resource(
     r: &ConfigResource,
     account_id: &str,
-    region: &str,
+    listed_in: &str,
     index: &Index,
 ) -> ResourceView {
     let resource_type: &'static str = leak_type(&r.resource_type);
+    // Resources of global services have no region, whichever recorder listed them.
+    let region = if is_global_resource(&r.resource_type, &r.arn) {
+        ""
+    } else {
+        listed_in
+    };
     // Region-less ARNs (S3 buckets) take the region the inventory lists them in;
     // those it does not know are dropped: their region cannot be claimed.
     let refs: Option<Vec<Reference>> = r.references.as_ref().map(|refs| {
@@ -436,24 +517,28 @@ pub fn config_resource(
         replica_regions: Some(replication_regions),
     };
     let reference_value = |x: &Reference| {
-        let mut m = MapBuilder::with_capacity(5);
+        let mut m = MapBuilder::with_capacity(6);
         m.str("target", &x.target)
             .str("region", &x.region)
             .str("path", &x.path)
+            .shared_str("service", reference_service(&x.target))
             .shared_str(
                 "role",
                 match x.role {
                     ReferenceRole::Call => "call",
                     ReferenceRole::Inbound => "inbound",
+                    ReferenceRole::Permission => "permission",
                     ReferenceRole::Replication => "replication",
                 },
             )
             .bool("replication", x.role == ReferenceRole::Replication);
         m.build()
     };
+    let remote_value = |k: &&Reference| reference_value(k);
     finish(common, |b| {
         b.str("resource_type", &r.resource_type)
-            .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()));
+            .bool("compute", COMPUTE_TYPES.contains(&r.resource_type.as_str()))
+            .opt_str("references_error", r.references_error.as_deref());
         if let Some(refs) = &refs {
             b.set(
                 "references",
@@ -464,7 +549,10 @@ pub fn config_resource(
                 values::list(
                     refs.iter()
                         .filter(|x| {
-                            x.role == ReferenceRole::Call && x.region != region && x.target != r.arn
+                            x.role == ReferenceRole::Call
+                                && !region.is_empty()
+                                && x.region != region
+                                && x.target != r.arn
                         })
                         .map(reference_value)
                         .collect(),
@@ -479,8 +567,35 @@ pub fn config_resource(
                         .collect(),
                 ),
             );
+            // A list of definite findings stands even when other references could
+            // not be decided; an empty one only when every reference was.
+            let remote = index.remote_keys(region, refs);
+            if !remote.without_local_copy.is_empty() || remote.undecided == 0 {
+                b.set(
+                    "remote_keys_without_local_copy",
+                    values::list(remote.without_local_copy.iter().map(remote_value).collect()),
+                );
+            }
+            if !remote.with_local_copy.is_empty() || remote.undecided == 0 {
+                b.set(
+                    "remote_keys_with_local_replica",
+                    values::list(remote.with_local_copy.iter().map(remote_value).collect()),
+                );
+            }
         }
     })
+}
+
+/// The AWS service a reference points at: the ARN's service, or the first label
+/// of an endpoint hostname (`sqs` in `sqs.us-east-1.amazonaws.com`).
+fn reference_service(target: &str) -> &str {
+    match Arn::parse(target) {
+        Some(a) => a.service,
+        None => {
+            let host = target.split('.').next().unwrap_or_default();
+            host.split('-').next().unwrap_or(host)
+        }
+    }
 }
 
 /// Resource types come from data; the handful of distinct ones are interned so views
@@ -525,14 +640,14 @@ pub fn typed_views(
         push(kms_key(k, account_id, r), out);
     }
     for s in region.secrets.iter().filter(|_| want(ResourceKind::Secret)) {
-        push(secret(s, account_id, r), out);
+        push(secret(s, account_id, r, index), out);
     }
     for t in region
         .dynamodb_tables
         .iter()
         .filter(|_| want(ResourceKind::DynamodbTable))
     {
-        push(dynamodb_table(t, account_id, r), out);
+        push(dynamodb_table(t, account_id, r, index), out);
     }
     for c in region
         .rds_clusters

@@ -8,6 +8,7 @@
 mod organization;
 mod raw_json;
 mod resources;
+mod validate;
 
 pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
@@ -148,6 +149,8 @@ pub enum InventoryError {
         column: usize,
         message: String,
     },
+    #[error("{}", .problems.iter().map(|p| format!("{path}: {p}")).collect::<Vec<_>>().join("\n"))]
+    Inconsistent { path: String, problems: Vec<String> },
     #[error("{path}: unsupported inventory schema_version {found:?} (this build reads 1.x and 2.x, writes {SCHEMA_VERSION:?})")]
     Version { path: String, found: String },
 }
@@ -167,6 +170,13 @@ impl Inventory {
             return Err(InventoryError::Version {
                 path: path.to_string(),
                 found: inventory.schema_version,
+            });
+        }
+        let problems = validate::problems(&inventory);
+        if !problems.is_empty() {
+            return Err(InventoryError::Inconsistent {
+                path: path.to_string(),
+                problems,
             });
         }
         let mut inventory = inventory;

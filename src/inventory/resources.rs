@@ -251,6 +251,8 @@ pub enum ReferenceRole {
     /// Something allowed to call the resource (a resource-based policy, a
     /// `SourceArn` condition, a principal): not a dependency of the resource.
     Inbound,
+    /// Something an identity policy lets a role call: a permission, not a call.
+    Permission,
     /// A declared replication destination (S3 replication rules, replica lists).
     Replication,
 }

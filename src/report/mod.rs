@@ -12,8 +12,7 @@ mod templates;
 pub mod text;
 pub mod view;
 
-use crate::evaluation::{Finding, Status, WaiverStatus};
-use crate::inventory::Gap;
+use crate::evaluation::{Finding, ReportedGap, Status, WaiverStatus};
 use crate::rules::Severity;
 use crate::score::Scores;
 use serde::{Deserialize, Serialize};
@@ -36,8 +35,9 @@ pub struct ScanReport {
     /// Failing and unknown outcomes (passes too with `--include-passes`), most
     /// severe first.
     pub findings: Vec<Finding>,
-    /// What could not be read: account, region, service, error code, message.
-    pub gaps: Vec<Gap>,
+    /// What could not be read: account, region, service, operation, error code,
+    /// message, and the rules it left `unknown` (`blocks`).
+    pub gaps: Vec<ReportedGap>,
     /// Every configured waiver, in force or expired.
     pub waivers: Vec<WaiverStatus>,
     /// With `--baseline`: what changed since the baseline.

@@ -18,8 +18,7 @@
 //! `run.properties.resultsOmitted`; `results.json` always has everything.
 
 use super::ScanReport;
-use crate::evaluation::{Finding, Status, WaiverStatus};
-use crate::inventory::Gap;
+use crate::evaluation::{Finding, ReportedGap, Status, WaiverStatus};
 use crate::rules::{Rule, RuleSet, Severity};
 use serde_json::{json, Value};
 use serde_sarif::sarif::{
@@ -425,10 +424,15 @@ fn unknown_notification(f: &Finding, table: &RuleTable) -> Notification {
     )
 }
 
-fn gap_notification(g: &Gap) -> Notification {
+fn gap_notification(g: &ReportedGap) -> Notification {
     let region = g.region.as_deref().unwrap_or("all regions");
+    let blocks = if g.blocks.is_empty() {
+        String::new()
+    } else {
+        format!(" (left unknown: {})", g.blocks.join(", "))
+    };
     let text = format!(
-        "Collection gap: could not read {} in account {} ({}): {} {}",
+        "Collection gap: could not read {} in account {} ({}): {} {}{blocks}",
         g.service, g.account_id, region, g.error_code, g.message
     );
     let props = entries(&[
@@ -439,7 +443,9 @@ fn gap_notification(g: &Gap) -> Notification {
             g.region.as_deref().map_or(Value::Null, |r| json!(r)),
         ),
         ("service", json!(&g.service)),
+        ("operation", json!(&g.operation)),
         ("errorCode", json!(&g.error_code)),
+        ("blocks", json!(&g.blocks)),
     ]);
     notification(text, props, None)
 }

@@ -141,6 +141,9 @@ pub fn render(report: &ScanReport) -> String {
                 g.error_code,
                 g.message
             );
+            if !g.blocks.is_empty() {
+                let _ = writeln!(out, "      left unknown: {}", g.blocks.join(", "));
+            }
         }
     }
     let expired: Vec<_> = report

@@ -10,10 +10,29 @@ use std::path::Path;
 /// The `rules/` directory, compiled into the binary.
 pub static BUILTIN_RULES_DIR: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
+/// Ids of rules that were shipped once and retired, with the reason
+/// (`rules/RETIRED`: one id per line, `#` starts the reason).
+pub fn retired() -> Vec<(String, String)> {
+    let text = BUILTIN_RULES_DIR
+        .get_file("RETIRED")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default();
+    text.lines()
+        .filter_map(|line| {
+            let (id, reason) = line.split_once('#').unwrap_or((line, ""));
+            let id = id.trim();
+            (!id.is_empty()).then(|| (id.to_string(), reason.trim().to_string()))
+        })
+        .collect()
+}
+
 #[derive(Debug, Default)]
 pub struct RuleSet {
     /// Sorted by id.
     pub rules: Vec<Rule>,
+    /// Things the user should know that do not stop the scan: a config naming a
+    /// retired rule id, whose waivers and overrides no longer match anything.
+    pub warnings: Vec<String>,
 }
 
 /// Why a rule set could not be assembled.
@@ -45,7 +64,10 @@ impl RuleSet {
             return Err(RuleError { errors });
         }
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
-        Ok(RuleSet { rules })
+        Ok(RuleSet {
+            rules,
+            warnings: Vec::new(),
+        })
     }
 
     /// Built-in rules plus `extra` (a user's directory), with `config` applied:
@@ -69,8 +91,25 @@ impl RuleSet {
             set.rules.extend(user);
             set.rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         }
-        let known: Vec<&str> = set.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        let retired = retired();
+        let mut known: Vec<&str> = set.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        known.extend(retired.iter().map(|(id, _)| id.as_str()));
         validate_rule_references(config, &known)?;
+        let mentioned = config
+            .rules
+            .mentions
+            .iter()
+            .map(|(id, line)| (id.as_str(), *line))
+            .chain(config.waivers.iter().map(|w| (w.rule.as_str(), w.line)));
+        for (id, line) in mentioned {
+            if let Some((_, reason)) = retired.iter().find(|(r, _)| r == id) {
+                set.warnings.push(format!(
+                    "{}:{line}: rule {id} is retired and no longer runs, so this entry matches nothing ({})",
+                    config.origin,
+                    reason.split(':').next().unwrap_or("see rules/RETIRED")
+                ));
+            }
+        }
         set.rules
             .retain(|r| !config.rules.disable.contains(&r.spec.id));
         for rule in &mut set.rules {

@@ -109,7 +109,7 @@ impl fmt::Display for Category {
 }
 
 /// What a rule is evaluated against: once per resource of that kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceKind {
     KmsKey,

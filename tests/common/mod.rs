@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use regionready::evaluation::{
-    AccountSummary, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
+    AccountSummary, ReportedGap, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
 };
 use regionready::inventory::Gap;
 use regionready::report::{
@@ -107,7 +107,10 @@ pub fn rules() -> RuleSet {
         })
         .collect();
     rules.sort_by(|a: &regionready::rules::Rule, b| a.spec.id.cmp(&b.spec.id));
-    RuleSet { rules }
+    RuleSet {
+        rules,
+        warnings: Vec::new(),
+    }
 }
 
 pub fn finding(
@@ -266,7 +269,7 @@ pub fn report() -> ScanReport {
             tallies: tallies(&[]),
         },
     ];
-    let gaps = vec![
+    let gaps: Vec<ReportedGap> = vec![
         Gap {
             account_id: "222222222222".into(),
             region: Some("eu-west-1".into()),
@@ -283,7 +286,13 @@ pub fn report() -> ScanReport {
             error_code: "AccessDenied".into(),
             message: "sts:AssumeRole denied".into(),
         },
-    ];
+    ]
+    .into_iter()
+    .map(|gap| ReportedGap {
+        blocks: vec!["RR-KMS-901".into()],
+        gap,
+    })
+    .collect();
     let waivers = vec![
         WaiverStatus {
             rule_id: "RR-SEC-903".into(),

@@ -162,6 +162,10 @@ pub struct ReportedGap {
     /// Ids of the rules with an `unknown` outcome because of this gap.
     #[serde(default)]
     pub blocks: Vec<String>,
+    /// A region outside the pair that the account's own SCPs close to the
+    /// scanner's role: reported once per account as a blocked sweep.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blocked_sweep: bool,
 }
 
 impl std::ops::Deref for ReportedGap {

@@ -53,14 +53,15 @@ fn failing_pairs(report: &Value) -> BTreeSet<(String, String)> {
 
 /// The anti-patterns of the demo estate, at least one per rule.
 const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    // Single-Region customer keys encrypting the card-token-metadata global table (both
-    // regions) and an Aurora global member in us-west-2.
-    ("RR-KMS-001", "arn:aws:kms:us-east-1:418295736402:key/c307696c-2c7a-41c2-ae83-23efcf138b4d"),
-    ("RR-KMS-001", "arn:aws:kms:eu-west-1:418295736402:key/f4c016ce-c9ec-40d4-adea-64a7456c8aa5"),
-    ("RR-KMS-001", "arn:aws:kms:us-west-2:530741926318:key/bdc5c4e6-d2a5-46f9-ae71-e17092dc89ca"),
+    // eu-west-1 compute decrypting with a us-east-1 single-Region key.
+    ("RR-KMS-004", "arn:aws:lambda:eu-west-1:418295736402:function:settlement-notifier"),
+    // eu-west-1 compute naming the us-east-1 copy of a multi-Region key replicated to eu-west-1.
+    ("RR-KMS-005", "arn:aws:ecs:eu-west-1:418295736402:task-definition/merchant-portal:57"),
+    // The eu-west-1 replica of a global table DynamoDB reports INACCESSIBLE_ENCRYPTION_CREDENTIALS.
+    ("RR-KMS-006", "arn:aws:dynamodb:eu-west-1:418295736402:table/api-rate-limit-counters"),
     // Multi-Region primary never replicated to eu-west-1.
     ("RR-KMS-002", "arn:aws:kms:us-east-1:418295736402:key/mrk-139ce618cf0940dabfa75479a2388e2f"),
-    // Single-Region keys with no replicated data.
+    // Single-Region customer keys, listed for review (info).
     ("RR-KMS-003", "arn:aws:kms:us-east-1:418295736402:key/f4ab9714-0f30-482a-a980-b053d52b24a4"),
     ("RR-KMS-003", "arn:aws:kms:us-east-1:852067391524:key/1cf27b93-0410-47e8-ab45-93c28dbd2913"),
     // Secrets with no replica in the partner region.
@@ -69,10 +70,11 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     // Replicas stuck Failed and InProgress.
     ("RR-SEC-002", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/card-network-mtls-cert-0bn3No"),
     ("RR-SEC-002", "arn:aws:secretsmanager:us-east-1:530741926318:secret:ledger/reporting-readonly-mIPQUI"),
-    // Partner replica encrypted with aws/secretsmanager.
-    ("RR-SEC-003", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/webhook-signing-key-ds4JCC"),
-    // Tables with no replica in the partner region.
+    // Partner replicas that do not serve: Failed, InProgress.
+    ("RR-SEC-001", "arn:aws:secretsmanager:us-east-1:418295736402:secret:payments/card-network-mtls-cert-0bn3No"),
+    // Tables with no serving replica in the partner region.
     ("RR-DDB-001", "arn:aws:dynamodb:us-east-1:418295736402:table/payout-batches"),
+    ("RR-DDB-001", "arn:aws:dynamodb:us-east-1:418295736402:table/api-rate-limit-counters"),
     ("RR-DDB-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/sepa-direct-debit-mandates"),
     // Legacy 2017.11.29 global table.
     ("RR-DDB-002", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
@@ -86,6 +88,10 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-RDS-002", "arn:aws:rds::530741926318:global-cluster:helios-fx-ledger-global"),
     // Global cluster whose writer is in us-west-2.
     ("RR-RDS-003", "arn:aws:rds::530741926318:global-cluster:ledger-reporting-global"),
+    // Aurora Serverless v1 cannot join a global database.
+    ("RR-RDS-004", "arn:aws:rds:us-east-1:530741926318:cluster:ledger-exports-v1"),
+    // Headless eu-west-1 member of a global database.
+    ("RR-RDS-005", "arn:aws:rds:eu-west-1:530741926318:cluster:ledger-reporting-euw1"),
     // eu-west-1 compute reading secrets in us-east-1.
     ("RR-HOT-001", "arn:aws:lambda:eu-west-1:418295736402:function:settlement-notifier"),
     ("RR-HOT-001", "arn:aws:ecs:eu-west-1:418295736402:task-definition/merchant-portal:57"),
@@ -98,6 +104,8 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-REG-002", "arn:aws:iam::852067391524:root"),
     // An account SCP that denies eu-west-1.
     ("RR-REG-003", "arn:aws:iam::852067391524:root"),
+    // An account SCP that denies Lambda in us-east-1 only.
+    ("RR-REG-004", "arn:aws:iam::739514682047:root"),
     // EU data replicated to us-east-1.
     ("RR-RES-001", "arn:aws:dynamodb:us-east-1:418295736402:table/eu-merchant-settlement-profiles"),
     ("RR-RES-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/eu-merchant-settlement-profiles"),
@@ -113,6 +121,9 @@ const COMPLIANT: &[&str] = &[
     "arn:aws:dynamodb:eu-west-1:418295736402:table/payments-idempotency-keys",
     "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-sessions",
     "arn:aws:dynamodb:eu-west-1:418295736402:table/merchant-sessions",
+    // A global table under a single-Region customer key in each region, as AWS requires.
+    "arn:aws:dynamodb:us-east-1:418295736402:table/card-token-metadata",
+    "arn:aws:dynamodb:eu-west-1:418295736402:table/card-token-metadata",
     "arn:aws:kms:us-east-1:418295736402:key/mrk-e6b37b599a5524960c06769165106a02",
     "arn:aws:kms:eu-west-1:418295736402:key/mrk-e6b37b599a5524960c06769165106a02",
     "arn:aws:kms:us-east-1:530741926318:key/mrk-142bb15a1310f047e6b137378c3e1e0d",
@@ -200,7 +211,10 @@ fn every_anti_pattern_fails_its_rule() {
     let rules: BTreeSet<&str> = EXPECTED_FAILURES.iter().map(|(rule, _)| *rule).collect();
     assert_eq!(
         rules.len(),
-        18,
+        regionready::rules::RuleSet::builtin()
+            .expect("built-in rules load")
+            .rules
+            .len(),
         "every rule has an anti-pattern in the demo"
     );
 }
@@ -285,7 +299,7 @@ fn waivers_in_force_and_expired() {
     let expired: Vec<_> = waivers.iter().filter(|w| w["state"] == "expired").collect();
     assert_eq!(expired.len(), 1, "waivers: {waivers:#?}");
     assert_eq!(expired[0]["expires"], "2026-09-30");
-    assert_eq!(expired[0]["rule_id"], "RR-KMS-001");
+    assert_eq!(expired[0]["rule_id"], "RR-KMS-004");
     let in_force: Vec<_> = waivers
         .iter()
         .filter(|w| w["state"] == "in-force")
@@ -307,9 +321,9 @@ fn waivers_in_force_and_expired() {
         "arn:aws:dynamodb:us-east-1:852067391524:table/analytics-scratch-merchant-cohorts",
     );
     assert_eq!(scratch["waived"], true);
-    let legacy_key = find(
-        "RR-KMS-001",
-        &format!("arn:aws:kms:us-east-1:{PAYMENTS}:key/c307696c-2c7a-41c2-ae83-23efcf138b4d"),
+    let remote_key = find(
+        "RR-KMS-004",
+        &format!("arn:aws:lambda:eu-west-1:{PAYMENTS}:function:settlement-notifier"),
     );
-    assert_eq!(legacy_key["waived"], false);
+    assert_eq!(remote_key["waived"], false);
 }

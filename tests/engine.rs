@@ -74,10 +74,12 @@ fn a_gap_makes_the_rules_that_need_the_service_unknown() {
         .unwrap();
     assert_eq!(
         gap_finding.message,
-        "not assessed: dynamodb in eu-west-1 could not be read (AccessDeniedException: not authorized to perform dynamodb:ListTables)"
+        "not assessed: dynamodb in eu-west-1 could not be listed (AccessDeniedException: not authorized to perform dynamodb:ListTables)"
     );
-    // KMS rules do not read DynamoDB... but RR-KMS-001 does (replicated users), so it is unknown too.
-    assert!(outcomes(&e, "RR-KMS-001")
+    // Rules over keys do not read tables: the gap leaves them alone. RR-KMS-006 judges
+    // every replicated table's key, so the tables that could not be listed are unknown to it.
+    assert!(outcomes(&e, "RR-KMS-002").is_empty());
+    assert!(outcomes(&e, "RR-KMS-006")
         .contains(&(format!("arn:aws:dynamodb:eu-west-1:{A}:*"), Status::Unknown)));
     let account = &e.accounts[0];
     assert!(account.assessed);

@@ -678,14 +678,16 @@ fn live_scan_findings_are_exact() {
     got.sort();
     // Every table is tagged data-residency=eu, so the us-east-1 ones break residency
     // (RR-RES-001); `solo` is tagged with the class "us", which the default config
-    // does not define. moto encrypts every secret replica with aws/secretsmanager,
-    // which is not a multi-Region key (RR-SEC-003).
+    // does not define. The seeded Aurora clusters have no DB instance: headless
+    // members of the global database (RR-RDS-005). Single-Region keys are listed for
+    // review (RR-KMS-003, info).
     let mut want = vec![
-        "RR-KMS-001 <single>",
+        "RR-KMS-003 <single>",
         "RR-KMS-003 <a_key>",
+        "RR-RDS-005 <primary>",
+        "RR-RDS-005 <secondary>",
         "RR-SEC-001 <local>",
         "RR-SEC-001 <b_secret>",
-        "RR-SEC-003 <replicated>",
         "RR-DDB-001 arn:aws:dynamodb:us-east-1:<management>:table/scratch",
         "RR-DDB-001 arn:aws:dynamodb:eu-west-1:<management>:table/orders",
         "RR-DDB-001 arn:aws:dynamodb:us-east-1:<member0>:table/a-table",

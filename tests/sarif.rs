@@ -273,15 +273,17 @@ fn unknown_outcomes_and_gaps_are_notifications() {
     );
     assert_eq!(
         notes[1]["message"]["text"],
-        "Collection gap: could not read kms in account 222222222222 (eu-west-1): AccessDeniedException not authorized to perform kms:ListKeys"
+        "Collection gap: could not read kms in account 222222222222 (eu-west-1): AccessDeniedException not authorized to perform kms:ListKeys (left unknown: RR-KMS-901)"
     );
     assert_eq!(
         notes[1]["properties"],
-        json!({"kind": "collection-gap", "account": "222222222222", "region": "eu-west-1", "service": "kms", "errorCode": "AccessDeniedException"})
+        json!({"kind": "collection-gap", "account": "222222222222", "region": "eu-west-1", "service": "kms",
+               "operation": "ListKeys", "errorCode": "AccessDeniedException", "blocks": ["RR-KMS-901"]})
     );
     assert_eq!(
         notes[2]["properties"],
-        json!({"kind": "collection-gap", "account": "333333333333", "service": "*", "errorCode": "AccessDenied"})
+        json!({"kind": "collection-gap", "account": "333333333333", "service": "*", "operation": "AssumeRole",
+               "errorCode": "AccessDenied", "blocks": ["RR-KMS-901"]})
     );
     assert_eq!(
         notes[3]["message"]["text"],

@@ -60,7 +60,8 @@ pub fn is_global_resource(resource_type: &str, arn: &str) -> bool {
     GLOBAL_TYPE_PREFIXES
         .iter()
         .any(|p| resource_type.starts_with(p))
-        || Arn::parse(arn).is_some_and(|a| a.service == "wafv2" && a.resource.starts_with("global/"))
+        || Arn::parse(arn)
+            .is_some_and(|a| a.service == "wafv2" && a.resource.starts_with("global/"))
 }
 
 #[cfg(test)]

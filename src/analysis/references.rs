@@ -72,19 +72,36 @@ const REPLICATION_PLACES: &[(&str, &str)] = &[
     ),
     // KMS DescribeKey: MultiRegionConfiguration.
     ("AWS::KMS::Key", "multiregionconfiguration.primarykey.arn"),
-    ("AWS::KMS::Key", "multiregionconfiguration.replicakeys[].arn"),
+    (
+        "AWS::KMS::Key",
+        "multiregionconfiguration.replicakeys[].arn",
+    ),
     // RDS DescribeDBClusters / DescribeDBInstances / DescribeGlobalClusters.
     ("AWS::RDS::DBCluster", "readreplicaidentifiers[]"),
     ("AWS::RDS::DBCluster", "replicationsourceidentifier"),
     ("AWS::RDS::DBInstance", "readreplicadbinstanceidentifiers[]"),
-    ("AWS::RDS::DBInstance", "readreplicasourcedbinstanceidentifier"),
+    (
+        "AWS::RDS::DBInstance",
+        "readreplicasourcedbinstanceidentifier",
+    ),
     ("AWS::RDS::DBInstance", "readreplicadbclusteridentifiers[]"),
-    ("AWS::RDS::DBInstance", "readreplicasourcedbclusteridentifier"),
-    ("AWS::RDS::GlobalCluster", "globalclustermembers[].dbclusterarn"),
+    (
+        "AWS::RDS::DBInstance",
+        "readreplicasourcedbclusteridentifier",
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        "globalclustermembers[].dbclusterarn",
+    ),
 ];
 
 /// Keys that name a caller wherever they appear.
-const INBOUND_KEYS: &[&str] = &["sourcearn", "sourceaccount", "aws:sourcearn", "aws:sourceaccount"];
+const INBOUND_KEYS: &[&str] = &[
+    "sourcearn",
+    "sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+];
 
 /// Every reference in the configuration item of a resource of `resource_type`,
 /// sorted and without duplicates.
@@ -423,10 +440,7 @@ mod tests {
             )]
         );
         let key = json!({"MultiRegionConfiguration": {"ReplicaKeys": [{"Arn": "arn:aws:kms:eu-west-1:111122223333:key/mrk-1"}]}});
-        assert_eq!(
-            roles("AWS::KMS::Key", key)[0].2,
-            ReferenceRole::Replication
-        );
+        assert_eq!(roles("AWS::KMS::Key", key)[0].2, ReferenceRole::Replication);
     }
 
     #[test]
@@ -446,7 +460,9 @@ mod tests {
         let found = roles("AWS::Lambda::Function", config);
         assert!(!found.is_empty());
         assert!(
-            found.iter().all(|(_, _, role)| *role == ReferenceRole::Inbound),
+            found
+                .iter()
+                .all(|(_, _, role)| *role == ReferenceRole::Inbound),
             "{found:?}"
         );
     }

@@ -609,7 +609,8 @@ mod tests {
     }
 
     fn region_deny(extra_condition: Value, not_action: &[&str]) -> Value {
-        let mut condition = json!({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}});
+        let mut condition =
+            json!({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}});
         if let (Some(c), Some(extra)) = (condition.as_object_mut(), extra_condition.as_object()) {
             c.extend(extra.clone());
         }
@@ -627,17 +628,29 @@ mod tests {
             &["ou-1"],
         )]);
         let g = guardrail(&o);
-        assert!(g.denied.contains("ap-southeast-6"), "regions from the SDK's data");
+        assert!(
+            g.denied.contains("ap-southeast-6"),
+            "regions from the SDK's data"
+        );
         assert!(g.denied.contains("ap-southeast-2"));
         assert!(!g.denied.contains("eu-west-1") && !g.denied.contains("us-east-1"));
         assert_eq!(g.guardrail_policies, ["region-guardrail"]);
         // The exempted role is not blocked; the scanner's config reads are exempt too.
         let path = PolicyPath::of(&o, ACCOUNT).expect("policies");
         let breakglass = Principal::role("aws", ACCOUNT, "BreakGlass", None);
-        assert_eq!(path.decide("dynamodb:ListTables", "ap-southeast-2", &breakglass), Decision::Allowed);
+        assert_eq!(
+            path.decide("dynamodb:ListTables", "ap-southeast-2", &breakglass),
+            Decision::Allowed
+        );
         let scanner = Principal::role("aws", ACCOUNT, "OrganizationAccountAccessRole", None);
-        assert_eq!(path.decide("dynamodb:ListTables", "ap-southeast-2", &scanner), Decision::Denied);
-        assert_eq!(path.decide("config:ListDiscoveredResources", "ap-southeast-2", &scanner), Decision::Allowed);
+        assert_eq!(
+            path.decide("dynamodb:ListTables", "ap-southeast-2", &scanner),
+            Decision::Denied
+        );
+        assert_eq!(
+            path.decide("config:ListDiscoveredResources", "ap-southeast-2", &scanner),
+            Decision::Allowed
+        );
     }
 
     #[test]
@@ -652,7 +665,8 @@ mod tests {
         assert!(!g.denied.contains("eu-west-1"));
         assert!(g.partial.contains("eu-west-1"));
         let path = PolicyPath::of(&o, ACCOUNT).expect("policies");
-        let (definite, conditional) = pair_asymmetry(&path, &workload(), ("us-east-1", "eu-west-1"));
+        let (definite, conditional) =
+            pair_asymmetry(&path, &workload(), ("us-east-1", "eu-west-1"));
         assert_eq!(
             definite,
             [

@@ -55,13 +55,24 @@ impl<'a> AccountContext<'a> {
             .str("arn", &arn)
             .str("name", member.map_or(account_id, |a| a.name.as_str()))
             .opt_str("status", member.map(|a| a.lifecycle()))
+            .opt_str("state", member.and_then(|a| a.state.as_deref()))
             .set("ou_path", values::strings(&ou_path))
             .opt("tags", tags.map(values::tags))
             .bool("is_management", is_management)
             .set("pair", values::strings([&pair.0, &pair.1]));
         // SCPs are only known when the organization and its policies were read.
         if let Some(path) = org.and_then(|o| PolicyPath::of(o, account_id)) {
-            b.set("scp", scp_view(&path, &pair, config, partition, account_id, org_id.as_deref()));
+            b.set(
+                "scp",
+                scp_view(
+                    &path,
+                    &pair,
+                    config,
+                    partition,
+                    account_id,
+                    org_id.as_deref(),
+                ),
+            );
         }
 
         let account_wide_gap = inventory.gaps.iter().find(|g| {
@@ -163,7 +174,14 @@ fn scp_view(
         .filter(|r| guardrail.denied.contains(*r))
         .cloned()
         .collect();
-    let (asymmetric, conditional) = pair_asymmetry(path, &workload, (&pair.0, &pair.1));
+    // A pair region closed altogether is RR-REG-003's finding; listing every action
+    // as "treated differently" would say the same thing again.
+    let (asymmetric, conditional) = if denied_pair.is_empty() {
+        pair_asymmetry(path, &workload, (&pair.0, &pair.1))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let open_actions = open_workload_actions(path, &workload, &open, &guardrail);
     let mut scp = MapBuilder::with_capacity(9);
     scp.set("policies", values::strings(&guardrail.policies))
         .set(
@@ -171,13 +189,17 @@ fn scp_view(
             values::strings(&guardrail.guardrail_policies),
         )
         .set("denied_regions", values::strings(&guardrail.denied))
-        .set("partially_denied_regions", values::strings(&guardrail.partial))
+        .set(
+            "partially_denied_regions",
+            values::strings(&guardrail.partial),
+        )
         .set("conditional_pair_actions", values::strings(&conditional));
     // A definite answer stands whatever was not collected; an answer that rests on
     // "nothing else denies it" does not when a level's policies are missing.
     if open.is_empty() || !guardrail.incomplete {
         scp.bool("denies_unsanctioned", open.is_empty())
-            .set("open_unsanctioned", values::strings(&open));
+            .set("open_unsanctioned", values::strings(&open))
+            .set("open_unsanctioned_actions", values::strings(&open_actions));
     }
     if !denied_pair.is_empty() || !guardrail.incomplete {
         scp.set("denied_pair_regions", values::strings(&denied_pair));
@@ -216,4 +238,28 @@ fn pair_uncertainty(
         );
     }
     None
+}
+
+/// Workload actions the SCPs leave allowed in some unsanctioned region that is only
+/// partly denied: what a half-guardrail still lets through.
+fn open_workload_actions(
+    path: &PolicyPath,
+    workload: &Principal,
+    open: &[String],
+    guardrail: &RegionGuardrail,
+) -> Vec<String> {
+    let mut actions: Vec<String> = crate::analysis::scp::WORKLOAD_ACTIONS
+        .iter()
+        .filter(|action| {
+            open.iter()
+                .filter(|r| guardrail.partial.contains(*r))
+                .any(|r| path.decide(action, r, workload) != Decision::Denied)
+        })
+        .map(|a| a.to_string())
+        .collect();
+    // Only worth saying when something is denied there at all.
+    if actions.len() == crate::analysis::scp::WORKLOAD_ACTIONS.len() {
+        actions.clear();
+    }
+    actions
 }

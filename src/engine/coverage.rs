@@ -19,9 +19,17 @@ const LISTINGS: &[(&str, &str, &[ResourceKind])] = &[
     ("kms", "ListAliases", &[ResourceKind::KmsKey]),
     ("secretsmanager", "ListSecrets", &[ResourceKind::Secret]),
     ("dynamodb", "ListTables", &[ResourceKind::DynamodbTable]),
-    ("dynamodb", "ListGlobalTables", &[ResourceKind::DynamodbTable]),
+    (
+        "dynamodb",
+        "ListGlobalTables",
+        &[ResourceKind::DynamodbTable],
+    ),
     ("rds", "DescribeDBClusters", &[ResourceKind::RdsCluster]),
-    ("rds", "DescribeGlobalClusters", &[ResourceKind::RdsGlobalCluster]),
+    (
+        "rds",
+        "DescribeGlobalClusters",
+        &[ResourceKind::RdsGlobalCluster],
+    ),
     ("rds", "DescribeDBInstances", &[ResourceKind::DbInstance]),
 ];
 
@@ -113,7 +121,9 @@ impl Coverage {
     /// Whether every resource of `service` in the account and region was listed.
     pub fn listed(&self, account: &str, region: &str, service: &str) -> bool {
         !self.unreadable.contains(account)
-            && self.read.contains(&(account.to_string(), region.to_string()))
+            && self
+                .read
+                .contains(&(account.to_string(), region.to_string()))
             && !self.failed.contains(&(
                 account.to_string(),
                 region.to_string(),

@@ -110,6 +110,7 @@ pub const ACCOUNT_FIELDS: &[&str] = &[
     "is_management",
     "pair",
     "scp",
+    "state",
 ];
 
 /// Variables in scope for every rule.

@@ -36,6 +36,8 @@ pub struct GapOutcome {
     pub message: String,
     /// Indices (in the inventory's gap list) of the gaps behind it.
     pub gaps: Vec<usize>,
+    /// The gaps are regions the account's own SCPs close to the scanner.
+    pub blocked_sweep: bool,
 }
 
 /// The unknown outcomes of one account's gaps. `gaps` are (index in the
@@ -61,7 +63,7 @@ pub fn outcomes(
     };
     let partition = ctx.partition;
     let account = &*ctx.account_id_shared;
-    let mut blocked: BTreeMap<String, (Vec<usize>, BTreeSet<ResourceKind>)> = BTreeMap::new();
+    let mut blocked: BTreeMap<String, (Vec<usize>, BTreeSet<Hidden>)> = BTreeMap::new();
     for &(gi, gap) in gaps {
         let detail = format!(
             "{}{}: {}",
@@ -89,6 +91,7 @@ pub fn outcomes(
                     region: "global".into(),
                     message: format!("not assessed: the account could not be read ({detail})"),
                     gaps: vec![gi],
+                    blocked_sweep: false,
                 });
             }
             continue;
@@ -109,18 +112,26 @@ pub fn outcomes(
                             gap.service
                         ),
                         gaps: vec![gi],
+                        blocked_sweep: false,
                     });
                 }
             }
             continue;
         };
-        let mut hidden: BTreeSet<ResourceKind> = hidden_kinds(gap).into_iter().collect();
+        let mut hidden: BTreeSet<Hidden> = hidden_kinds(gap)
+            .into_iter()
+            .map(|kind| Hidden { kind, listed: None })
+            .collect();
         if hidden.is_empty() {
             continue;
         }
-        // Outside the pair the same listings yield plain resources of those types.
+        // Outside the pair the same listings yield plain resources of those types,
+        // listed without configuration or tags.
         if !ctx.pair.contains(region) {
-            hidden = BTreeSet::from([ResourceKind::ConfigResource]);
+            hidden = BTreeSet::from([Hidden {
+                kind: ResourceKind::ConfigResource,
+                listed: swept_listing(&gap.service),
+            }]);
         }
         if scp_blocked(gap, region, ctx, config) {
             let entry = blocked.entry(region.clone()).or_default();
@@ -140,14 +151,17 @@ pub fn outcomes(
                         gap.service
                     ),
                     gaps: vec![gi],
+                    blocked_sweep: false,
                 });
             }
         }
     }
     if !blocked.is_empty() {
         let regions: Vec<&String> = blocked.keys().collect();
-        let hidden: BTreeSet<ResourceKind> =
-            blocked.values().flat_map(|(_, k)| k.iter().copied()).collect();
+        let hidden: BTreeSet<Hidden> = blocked
+            .values()
+            .flat_map(|(_, k)| k.iter().copied())
+            .collect();
         let gap_ids: Vec<usize> = blocked.values().flat_map(|(g, _)| g.clone()).collect();
         let policies = ctx
             .scp_path
@@ -157,7 +171,9 @@ pub fn outcomes(
         let message = blocked_sweep_message(&regions, &policies, &config.organization.role_name);
         for (ri, rule) in rules.rules.iter().enumerate() {
             if affects(rule, &hidden)
-                && regions.iter().any(|r| scope.can_apply(ri, rule, r, &hidden))
+                && regions
+                    .iter()
+                    .any(|r| scope.can_apply(ri, rule, r, &hidden))
             {
                 add(GapOutcome {
                     rule_index: ri,
@@ -166,6 +182,7 @@ pub fn outcomes(
                     region: "global".into(),
                     message: message.clone(),
                     gaps: gap_ids.clone(),
+                    blocked_sweep: true,
                 });
             }
         }
@@ -173,12 +190,33 @@ pub fn outcomes(
     out.into_values().collect()
 }
 
+/// What a gap hid: resources of a kind, and for the cheap listing of regions
+/// outside the pair, the one resource type it lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Hidden {
+    kind: ResourceKind,
+    /// `(type, data store)` of the resources a listing outside the pair yields.
+    listed: Option<(&'static str, bool)>,
+}
+
+/// The resources the listing of `service` yields outside the pair (see
+/// `collect::sweep`): their type, and whether they hold data.
+fn swept_listing(service: &str) -> Option<(&'static str, bool)> {
+    Some(match service {
+        "kms" => ("AWS::KMS::Key", false),
+        "secretsmanager" => ("AWS::SecretsManager::Secret", true),
+        "dynamodb" => ("AWS::DynamoDB::Table", true),
+        "rds" => ("AWS::RDS::DBCluster", true),
+        _ => return None,
+    })
+}
+
 /// Whether a rule reads resources of one of the hidden kinds.
-fn affects(rule: &Rule, hidden: &BTreeSet<ResourceKind>) -> bool {
+fn affects(rule: &Rule, hidden: &BTreeSet<Hidden>) -> bool {
     match rule.spec.resource {
         ResourceKind::Account => false,
         ResourceKind::AnyResource => true,
-        kind => hidden.contains(&kind),
+        kind => hidden.iter().any(|h| h.kind == kind),
     }
 }
 
@@ -222,50 +260,58 @@ struct ScopeCheck<'a, 'b> {
     root: &'a Context<'b>,
     ctx: &'a AccountContext<'a>,
     config: &'a Config,
-    cache: HashMap<(usize, String, ResourceKind), bool>,
+    cache: HashMap<(usize, String, Hidden), bool>,
 }
 
 impl ScopeCheck<'_, '_> {
     /// False only when the rule's scope is false in that region for every resource
-    /// the gap hid: the scope runs with a resource that has only its `kind` and
-    /// `region`, so reading any other field is an error, which counts as "could
-    /// apply".
+    /// the gap hid: the scope runs with a resource that has only what is known of
+    /// such a resource (its `kind` and `region`; for a listing outside the pair
+    /// also its type, that it is not compute and that its tags were not read), so
+    /// reading any other field is an error, which counts as "could apply".
     fn can_apply(
         &mut self,
         rule_index: usize,
         rule: &Rule,
         region: &str,
-        hidden: &BTreeSet<ResourceKind>,
+        hidden: &BTreeSet<Hidden>,
     ) -> bool {
         let Some(scope) = &rule.scope else {
             return true;
         };
-        let kinds: Vec<ResourceKind> = match rule.spec.resource {
-            ResourceKind::AnyResource => hidden.iter().copied().collect(),
-            kind => vec![kind],
-        };
-        kinds.into_iter().any(|kind| {
-            if let Some(known) = self.cache.get(&(rule_index, region.to_string(), kind)) {
-                return *known;
-            }
-            let mut c = self.root.new_inner_scope();
-            self.ctx.bind(&mut c, self.config);
-            c.add_variable_from_value("region", Value::String(Arc::new(region.to_string())));
-            c.add_variable_from_value(
-                "partner_region",
-                self.ctx
-                    .pair
-                    .partner(region)
-                    .map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
-            );
-            let mut stub = MapBuilder::with_capacity(2);
-            stub.shared_str("kind", kind.as_str())
-                .shared_str("region", region);
-            c.add_variable_from_value("resource", stub.build());
-            let can = !matches!(scope.execute(&c), Ok(Value::Bool(false)));
-            self.cache
-                .insert((rule_index, region.to_string(), kind), can);
-            can
-        })
+        hidden
+            .iter()
+            .filter(|h| {
+                rule.spec.resource == ResourceKind::AnyResource || h.kind == rule.spec.resource
+            })
+            .any(|h| {
+                if let Some(known) = self.cache.get(&(rule_index, region.to_string(), *h)) {
+                    return *known;
+                }
+                let mut c = self.root.new_inner_scope();
+                self.ctx.bind(&mut c, self.config);
+                c.add_variable_from_value("region", Value::String(Arc::new(region.to_string())));
+                c.add_variable_from_value(
+                    "partner_region",
+                    self.ctx
+                        .pair
+                        .partner(region)
+                        .map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
+                );
+                let mut stub = MapBuilder::with_capacity(6);
+                stub.shared_str("kind", h.kind.as_str())
+                    .shared_str("region", region);
+                if let Some((resource_type, data_store)) = h.listed {
+                    stub.shared_str("type", resource_type)
+                        .shared_str("resource_type", resource_type)
+                        .bool("compute", false)
+                        .bool("data_store", data_store)
+                        .bool("tags_collected", false);
+                }
+                c.add_variable_from_value("resource", stub.build());
+                let can = !matches!(scope.execute(&c), Ok(Value::Bool(false)));
+                self.cache.insert((rule_index, region.to_string(), *h), can);
+                can
+            })
     }
 }

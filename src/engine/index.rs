@@ -261,7 +261,9 @@ impl Index {
                 Some(("key", id)) => Some(id.to_string()),
                 Some(("alias", _)) => self
                     .resolve_key(parsed.account, parsed.region, &r.target)
-                    .and_then(|arn| Arn::parse(&arn).map(|a| a.resource.trim_start_matches("key/").to_string())),
+                    .and_then(|arn| {
+                        Arn::parse(&arn).map(|a| a.resource.trim_start_matches("key/").to_string())
+                    }),
                 _ => continue,
             };
             let Some(key_id) = key_id else {

@@ -4,9 +4,9 @@
 mod account;
 mod check;
 mod coverage;
-mod gap_scope;
 pub mod fields;
 mod functions;
+mod gap_scope;
 mod index;
 mod values;
 mod view;
@@ -242,7 +242,7 @@ pub fn evaluate(
         AccountSummary,
         Vec<usize>,
         usize,
-        Vec<(usize, usize)>,
+        Vec<(usize, usize, bool)>,
     )> = account_ids
         .par_iter()
         .map(|account_id| {
@@ -345,12 +345,12 @@ pub fn evaluate(
                 .enumerate()
                 .filter(|(_, g)| &g.account_id == account_id)
                 .collect();
-            let mut blocks: Vec<(usize, usize)> = Vec::new();
+            let mut blocks: Vec<(usize, usize, bool)> = Vec::new();
             for o in gap_scope::outcomes(&account_gaps, rules, &ctx, config, &root) {
                 if !run.seen.insert((o.rule_index, o.arn.clone())) {
                     continue;
                 }
-                blocks.extend(o.gaps.iter().map(|g| (*g, o.rule_index)));
+                blocks.extend(o.gaps.iter().map(|g| (*g, o.rule_index, o.blocked_sweep)));
                 let rule = &rules.rules[o.rule_index];
                 run.record(
                     o.rule_index,
@@ -389,9 +389,11 @@ pub fn evaluate(
         .reserve_exact(results.iter().map(|r| r.0.len()).sum());
     evaluation.accounts.reserve_exact(results.len());
     let mut blocked: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); inventory.gaps.len()];
+    let mut swept_blocked: Vec<bool> = vec![false; inventory.gaps.len()];
     for (findings, summary, hits, resources, blocks) in results {
-        for (gap, rule) in blocks {
+        for (gap, rule, blocked_sweep) in blocks {
             blocked[gap].insert(rule);
+            swept_blocked[gap] |= blocked_sweep;
         }
         evaluation.findings.extend(findings);
         evaluation.accounts.push(summary);
@@ -441,9 +443,9 @@ pub fn evaluate(
     evaluation.gaps = inventory
         .gaps
         .iter()
-        .zip(&blocked)
+        .zip(blocked.iter().zip(&swept_blocked))
         .filter(|(g, _)| config.account_in_scope(&g.account_id))
-        .map(|(g, rules_blocked)| {
+        .map(|(g, (rules_blocked, &blocked_sweep))| {
             let mut blocks: BTreeSet<String> = rules_blocked
                 .iter()
                 .map(|&r| rules.rules[r].spec.id.clone())
@@ -452,6 +454,7 @@ pub fn evaluate(
             ReportedGap {
                 gap: g.clone(),
                 blocks: blocks.into_iter().collect(),
+                blocked_sweep,
             }
         })
         .collect();

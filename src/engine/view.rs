@@ -268,7 +268,12 @@ pub fn secret(s: &Secret, account_id: &str, region: &str, index: &Index) -> Reso
     })
 }
 
-pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str, index: &Index) -> ResourceView {
+pub fn dynamodb_table(
+    t: &DynamoTable,
+    account_id: &str,
+    region: &str,
+    index: &Index,
+) -> ResourceView {
     // DescribeTable reports a table whose key DynamoDB cannot use as
     // INACCESSIBLE_ENCRYPTION_CREDENTIALS (API reference, TableDescription).
     let key_use = match t.status.as_deref() {
@@ -313,10 +318,7 @@ pub fn dynamodb_table(t: &DynamoTable, account_id: &str, region: &str, index: &I
             .opt_bool("pitr_enabled", t.pitr_enabled)
             .opt_str("sse_kms_key_arn", t.sse_kms_key_arn.as_deref())
             .opt_bool("stream_enabled", t.stream_enabled)
-            .opt_bool(
-                "replicated",
-                t.replicas.as_ref().map(|r| !r.is_empty()),
-            );
+            .opt_bool("replicated", t.replicas.as_ref().map(|r| !r.is_empty()));
         encryption(b, t.sse_kms_key_arn.as_deref(), key_use);
     })
 }

@@ -9,6 +9,9 @@ use std::fmt::Write;
 /// How many failing findings the summary lists; the JSON has them all.
 const TOP_BLOCKERS: usize = 15;
 
+/// How many gaps the summary lists one by one.
+const TOP_GAPS: usize = 20;
+
 fn score_cell(score: Option<f64>, coverage: f64) -> String {
     match score {
         Some(s) => format!("{s:5.1} ({:3.0}%)", coverage * 100.0),
@@ -131,7 +134,31 @@ pub fn render(report: &ScanReport) -> String {
     if !report.gaps.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "Not assessed ({} gaps):", report.gaps.len());
-        for g in &report.gaps {
+        // Regions an account's SCPs close to the scanner: one line per account.
+        let mut sweeps: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+            std::collections::BTreeMap::new();
+        for g in report.gaps.iter().filter(|g| g.blocked_sweep) {
+            sweeps
+                .entry(&g.account_id)
+                .or_default()
+                .insert(g.region.as_deref().unwrap_or("-"));
+        }
+        for (account, regions) in &sweeps {
+            let _ = writeln!(
+                out,
+                "  {account} blocked sweep: {} region(s) outside the pair are denied to the scanner by the account's SCPs: {}",
+                regions.len(),
+                regions.iter().copied().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if !sweeps.is_empty() {
+            let _ = writeln!(
+                out,
+                "      to read them, exempt the scanner's role in the SCP's Deny statement (ArnNotLike aws:PrincipalArn)"
+            );
+        }
+        let others: Vec<_> = report.gaps.iter().filter(|g| !g.blocked_sweep).collect();
+        for g in others.iter().take(TOP_GAPS) {
             let _ = writeln!(
                 out,
                 "  {} {} {}: {} {}",
@@ -144,6 +171,13 @@ pub fn render(report: &ScanReport) -> String {
             if !g.blocks.is_empty() {
                 let _ = writeln!(out, "      left unknown: {}", g.blocks.join(", "));
             }
+        }
+        if others.len() > TOP_GAPS {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (use --format json for all)",
+                others.len() - TOP_GAPS
+            );
         }
     }
     let expired: Vec<_> = report

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use regionready::evaluation::{
-    AccountSummary, ReportedGap, AppliedWaiver, Evaluation, Finding, Status, Tally, WaiverStatus,
+    AccountSummary, AppliedWaiver, Evaluation, Finding, ReportedGap, Status, Tally, WaiverStatus,
 };
 use regionready::inventory::Gap;
 use regionready::report::{
@@ -290,6 +290,7 @@ pub fn report() -> ScanReport {
     .into_iter()
     .map(|gap| ReportedGap {
         blocks: vec!["RR-KMS-901".into()],
+        blocked_sweep: false,
         gap,
     })
     .collect();

@@ -1,7 +1,8 @@
-//! The README's rule table is generated from the rule files; this keeps it current.
+//! The README's rule table and docs/rules.md are generated from the rule files; this
+//! keeps them current.
 //! Regenerate with `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`.
 
-use regionready::rules::{markdown_table, RuleSet};
+use regionready::rules::{markdown_table, reference_markdown, RuleSet};
 
 const START: &str = "<!-- rules:start -->\n";
 const END: &str = "<!-- rules:end -->";
@@ -24,6 +25,21 @@ fn readme_rule_table_is_current() {
     assert!(
         readme[start..end] == table,
         "README.md rule table is out of date; run REGIONREADY_UPDATE_DOCS=1 cargo test --test readme"
+    );
+}
+
+#[test]
+fn rule_reference_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let generated = reference_markdown(&RuleSet::builtin().unwrap());
+    if std::env::var_os("REGIONREADY_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "docs/rules.md is out of date; run REGIONREADY_UPDATE_DOCS=1 cargo test --test readme"
     );
 }
 

@@ -164,3 +164,54 @@ pub fn markdown_table(rules: &RuleSet) -> String {
     out.push_str(&format!("\n{} rules.\n", rules.rules.len()));
     out
 }
+
+/// `docs/rules.md`: every rule in full (why it matters, how to fix, the CEL it
+/// runs, the IAM actions its data needs), then the retired ids with their reasons.
+/// Generated from the rule files, so the reference and the rules cannot drift.
+pub fn reference_markdown(rules: &RuleSet) -> String {
+    let mut out = String::from(
+        "# Rule reference\n\nGenerated from the files in [`rules/`](../rules/) by \
+         `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; do not edit by hand.\n",
+    );
+    for r in &rules.rules {
+        let s = &r.spec;
+        out.push_str(&format!(
+            "\n## {} {}\n\n{}\n\n| severity | category | evaluated per | precision | since |\n|---|---|---|---|---|\n| {} | {} | {} | {} | {} |\n\n### Why it matters\n\n{}\n\n### How to fix\n\n{}\n",
+            s.id,
+            s.name,
+            s.title,
+            r.severity,
+            s.category,
+            s.resource.as_str(),
+            s.precision,
+            s.since,
+            s.rationale.trim(),
+            s.remediation.text.trim()
+        ));
+        if let Some(cli) = &s.remediation.cli {
+            out.push_str(&format!("\n```sh\n{}\n```\n", cli.trim()));
+        }
+        if let Some(tf) = &s.remediation.terraform {
+            out.push_str(&format!("\n```hcl\n{}\n```\n", tf.trim()));
+        }
+        out.push_str("\n### Condition (CEL)\n\n```\n");
+        if let Some(scope) = &s.scope {
+            out.push_str(&format!("scope:     {}\n", scope.trim()));
+        }
+        out.push_str(&format!(
+            "condition: {}\n```\n\nIAM permissions: {}. More: <{}>\n",
+            s.condition.trim(),
+            s.permissions
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            s.help_uri
+        ));
+    }
+    out.push_str("\n## Retired rules\n\nA rule id is never reused. These ids were shipped once and retired:\n\n| id | why |\n|---|---|\n");
+    for (id, reason) in retired() {
+        out.push_str(&format!("| {id} | {} |\n", reason.replace('|', "\\|")));
+    }
+    out
+}

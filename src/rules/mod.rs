@@ -8,6 +8,6 @@ mod catalog;
 mod load;
 mod model;
 
-pub use catalog::{markdown_table, retired, RuleSet, BUILTIN_RULES_DIR};
+pub use catalog::{markdown_table, reference_markdown, retired, RuleSet, BUILTIN_RULES_DIR};
 pub use load::{load_dir, parse_rule, RuleError};
 pub use model::{Category, Remediation, ResourceKind, Rule, RuleSpec, Severity};

@@ -6,7 +6,9 @@
 mod raw;
 mod validate;
 
-pub use validate::{is_region_code, validate_rule_references, ConfigError};
+pub use validate::{
+    is_region_code, unknown_rule_ids, validate_rule_references, ConfigError, RuleMention,
+};
 
 use crate::rules::Severity;
 use chrono::NaiveDate;
@@ -29,6 +31,9 @@ pub struct Config {
     pub organization: OrganizationSettings,
     pub rules: RuleSettings,
     pub waivers: Vec<Waiver>,
+    /// Accepted but worth saying, each a `file:line:column: message` line (a region
+    /// newer than this build).
+    pub warnings: Vec<String>,
 }
 
 /// Two regions that serve the same workload active-active.
@@ -131,7 +136,7 @@ impl Config {
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::one(format!("{origin}: cannot read config: {e}")))?;
+            .map_err(|e| ConfigError::one(&origin, format!("{origin}: cannot read config: {e}")))?;
         Config::parse(&text, &origin)
     }
 

@@ -350,6 +350,7 @@ pub fn report() -> ScanReport {
                 region: "us-east-1".into(),
             }],
         }),
+        diagnostics: Vec::new(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Command-line interface: raw arguments -> a validated plan -> one run.
 //! `main` only maps the result to an exit code (see [`crate::exit`]).
 
-use crate::analysis::partitions::{self, RegionStatus};
+use crate::analysis::partitions::{self, RegionCheck};
 use crate::collect::{self, CollectOptions};
 use crate::config::{unknown_rule_ids, Config, ConfigError, DEFAULT_CONFIG};
 use crate::exit::{Failure, GATE_FAILED, GATE_PASSED};
@@ -255,17 +255,17 @@ fn config_and_rules(
 
 /// A region code given on the command line, checked like one in the config.
 fn check_region(flag: &str, code: &str) -> Result<(), Failure> {
-    match partitions::region_status(code) {
-        RegionStatus::Known(_) => Ok(()),
-        RegionStatus::Newer(p) => {
+    match partitions::check(code) {
+        RegionCheck::Known => Ok(()),
+        RegionCheck::Newer(p) => {
             eprintln!(
                 "warning: --{flag}: {code:?} is not a region this build knows; accepted as a newer region of partition {}",
                 p.id
             );
             Ok(())
         }
-        RegionStatus::Unknown => {
-            let hint = partitions::suggest(code)
+        RegionCheck::Invalid { suggestion } => {
+            let hint = suggestion
                 .map(|s| format!(" (did you mean {s:?}?)"))
                 .unwrap_or_default();
             Err(Failure::bad_input(format!(
@@ -375,7 +375,7 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     };
     let report = run_scan(&inventory, &config, &rules, &options);
     for d in &report.diagnostics {
-        eprintln!("warning: {}", crate::report::sanitize::visible(&d.message));
+        eprintln!("warning: {}", crate::sanitize::visible(&d.message));
     }
     let mut rendered = Vec::new();
     for format in &formats {

@@ -93,8 +93,8 @@ fn check_report_version(file: &str, text: &[u8]) -> Result<(), Failure> {
 
 fn strip(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    s.rfind(" at line ")
-        .map_or(s.clone(), |i| s[..i].to_string())
+    let s = s.rfind(" at line ").map_or(s.as_str(), |i| &s[..i]);
+    crate::sanitize::visible(s)
 }
 
 /// Evaluates and reports.

@@ -53,8 +53,8 @@ pub fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> String {
         .lines()
         .next()
         .unwrap_or("invalid TOML")
-        .trim()
-        .to_string();
+        .trim();
+    let message = crate::sanitize::visible(message);
     located(path, text, offset, message)
 }
 

@@ -5,7 +5,7 @@ use super::{
     AccountSelector, Config, OrganizationSettings, PairOverride, RegionPair, Residency,
     RuleSettings, Waiver,
 };
-use crate::analysis::partitions::{self, RegionStatus};
+use crate::analysis::partitions::{self, RegionCheck};
 use crate::rules::Severity;
 use crate::span::{toml_error, LineIndex};
 use chrono::NaiveDate;
@@ -74,9 +74,9 @@ impl Checker<'_> {
     fn region(&mut self, region: &Spanned<String>) -> String {
         let code = region.get_ref();
         let offset = region.span().start;
-        match partitions::region_status(code) {
-            RegionStatus::Known(_) => {}
-            RegionStatus::Newer(p) => {
+        match partitions::check(code) {
+            RegionCheck::Known => {}
+            RegionCheck::Newer(p) => {
                 let warning = self.lines.located(
                     self.origin,
                     offset,
@@ -87,8 +87,8 @@ impl Checker<'_> {
                 );
                 self.warnings.push(warning);
             }
-            RegionStatus::Unknown => {
-                let hint = partitions::suggest(code)
+            RegionCheck::Invalid { suggestion } => {
+                let hint = suggestion
                     .map(|s| format!(" (did you mean {s:?}?)"))
                     .unwrap_or_default();
                 self.error_at(offset, format!("{code:?} is not an AWS region code{hint}"));
@@ -287,7 +287,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
                 Err(_) => {
                     c.error_at(
                         e.span().start,
-                        format!("waiver expires must be a date YYYY-MM-DD, got {as_text}"),
+                        format!(
+                            "waiver expires must be a date YYYY-MM-DD, got {}",
+                            crate::sanitize::visible(&as_text)
+                        ),
                     );
                     None
                 }
@@ -304,7 +307,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             Err(e) => {
                 c.error_at(
                     raw_waiver.resource.span().start,
-                    format!("invalid resource glob: {e}"),
+                    format!(
+                        "invalid resource glob: {}",
+                        crate::sanitize::visible(&e.to_string())
+                    ),
                 );
                 unparsed_waiver_rules.push(RuleMention {
                     id: raw_waiver.rule.get_ref().clone(),

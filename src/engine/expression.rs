@@ -45,8 +45,10 @@ pub enum CompileError {
     TooNested(usize),
     #[error("does not compile: {0}")]
     Syntax(String),
-    #[error("is {0} levels deep once parsed (at most {MAX_AST_DEPTH}); split it or shorten chains of operators")]
-    TooDeep(usize),
+    #[error(
+        "is more than {MAX_AST_DEPTH} levels deep once parsed; shorten its chains of operators"
+    )]
+    TooDeep,
     #[error("uses {0}, which regionready's CEL does not support")]
     Unsupported(&'static str),
 }
@@ -127,12 +129,14 @@ fn parse_on_large_stack(source: &str) -> Result<IdedExpr, CompileError> {
     }
 }
 
+/// The parser's first line, which may quote the expression: made visible.
 fn first_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("syntax error")
-        .to_string()
+    crate::sanitize::visible(
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("syntax error"),
+    )
 }
 
 /// Depth and supported constructs, walked with an explicit stack so the check
@@ -143,7 +147,7 @@ fn check_tree(root: &IdedExpr) -> Result<(), CompileError> {
     while let Some((e, depth)) = pending.pop() {
         deepest = deepest.max(depth);
         if deepest > MAX_AST_DEPTH {
-            return Err(CompileError::TooDeep(deepest));
+            return Err(CompileError::TooDeep);
         }
         let next = depth + 1;
         match &e.expr {
@@ -279,7 +283,7 @@ mod tests {
         let chain = vec!["'a'"; 200].join(" + ");
         assert_eq!(
             Expression::compile(&chain).unwrap_err(),
-            CompileError::TooDeep(MAX_AST_DEPTH + 1)
+            CompileError::TooDeep
         );
         let long = "a".repeat(MAX_EXPRESSION_BYTES + 1);
         assert!(matches!(

@@ -254,11 +254,13 @@ pub fn version_major(version: &str) -> Option<&str> {
 }
 
 /// serde_json appends " at line L column C"; the error already carries them.
+/// Quoted input is made visible: the message stays one harmless line.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => message,
+    };
+    crate::sanitize::visible(message)
 }
 
 /// The JSON Schema of the inventory file, as shipped in `docs/inventory.schema.json`.

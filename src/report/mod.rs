@@ -7,7 +7,6 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
-pub mod sanitize;
 pub mod sarif;
 mod templates;
 pub mod text;

@@ -8,7 +8,7 @@
 //! code span, `mdblock` for a paragraph, `mdfenced` inside a fence, `mdurl` for a
 //! link target).
 
-use super::sanitize;
+use crate::sanitize;
 use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Environment, Value};
 
@@ -48,9 +48,20 @@ pub fn md(text: &str) -> String {
 /// Text for inside a Markdown code span in a table cell: backslashes show literally
 /// there, so only the table's `|` is escaped and backticks are replaced.
 pub fn md_code(text: &str) -> String {
-    sanitize::visible(text)
-        .replace('|', "\\|")
-        .replace('`', "'")
+    let text = sanitize::visible(text);
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '`' => out.push('\''),
+            // A table reads `\\|` as an escaped backslash and a cell break: a
+            // backslash before a pipe is shown as a look-alike instead.
+            '\\' if chars.peek() == Some(&'|') => out.push('\u{29F5}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A multi-line Markdown paragraph from a rule file: no raw HTML, no control.

@@ -1,10 +1,10 @@
 //! `--format text`: the terminal summary. Scores per account and category, the top
 //! blockers, what could not be read, and the gate verdict.
 
-use super::sanitize::visible as v;
 use super::ScanReport;
 use crate::evaluation::Status;
 use crate::rules::Category;
+use crate::sanitize::visible as v;
 use std::fmt::Write;
 
 /// How many failing findings the summary lists; the JSON has them all.
@@ -18,7 +18,7 @@ fn score_cell(score: Option<f64>, coverage: f64) -> String {
 }
 
 /// Every value that comes from the inventory, the config or a rule file goes
-/// through `v` ([`super::sanitize::visible`]): one line each, no terminal control.
+/// through `v` ([`crate::sanitize::visible`]): one line each, no terminal control.
 pub fn render(report: &ScanReport) -> String {
     let mut out = String::new();
     let s = &report.scores;

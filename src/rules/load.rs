@@ -56,7 +56,7 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
         errors: vec![toml_error(origin, text, &e)],
     })?;
     let mut errors = Vec::new();
-    let id = spec.id.clone();
+    let id = crate::sanitize::visible(&spec.id);
     let mut err = |key: &str, message: String| {
         errors.push(format!(
             "{origin}:{}: rule {id}: {message}",

@@ -4,7 +4,8 @@
 //! a config that someone else may have written. Shown raw, an ESC sequence can clear
 //! or rewrite a terminal, a CR or newline can forge a report line (`Gate: PASSED`),
 //! and a bidirectional override can make text read differently from what it is.
-//! Every writer passes such text through one of these functions.
+//! Every writer passes such text through one of these functions, and so do error
+//! messages that quote input.
 
 use std::fmt::Write;
 
@@ -110,12 +111,12 @@ impl serde_json::ser::Formatter for SafeFormatter {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_dangerous(c) {
-                writer.write_all(fragment[start..i].as_bytes())?;
+                writer.write_all(&fragment.as_bytes()[start..i])?;
                 write!(writer, "\\u{:04x}", c as u32)?;
                 start = i + c.len_utf8();
             }
         }
-        writer.write_all(fragment[start..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[start..])
     }
 
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {

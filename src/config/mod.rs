@@ -113,12 +113,20 @@ pub struct Waiver {
     pub reason: String,
     pub expires: Option<NaiveDate>,
     pub line: usize,
-    pub(crate) matcher: globset::GlobMatcher,
+    /// Parsed (so its syntax is checked at load) but compiled to a matcher only on
+    /// first use: compiling is most of the cost of a waiver, and a config with tens
+    /// of thousands of them should validate in moments.
+    pub(crate) glob: globset::Glob,
+    pub(crate) matcher: std::sync::OnceLock<globset::GlobMatcher>,
 }
 
 impl Waiver {
     pub fn matches(&self, rule_id: &str, arn: &str) -> bool {
-        self.rule == rule_id && self.matcher.is_match(arn)
+        self.rule == rule_id
+            && self
+                .matcher
+                .get_or_init(|| self.glob.compile_matcher())
+                .is_match(arn)
     }
 
     pub fn is_expired(&self, today: NaiveDate) -> bool {

@@ -299,11 +299,11 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         if raw_waiver.reason.get_ref().trim().is_empty() {
             c.error_at(raw_waiver.reason.span().start, "a waiver needs a reason");
         }
-        let matcher = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
+        let glob = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
             .literal_separator(false)
             .build()
         {
-            Ok(glob) => glob.compile_matcher(),
+            Ok(glob) => glob,
             Err(e) => {
                 c.error_at(
                     raw_waiver.resource.span().start,
@@ -326,7 +326,8 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             reason: raw_waiver.reason.get_ref().clone(),
             expires,
             line,
-            matcher,
+            glob,
+            matcher: std::sync::OnceLock::new(),
         });
     }
 

@@ -307,6 +307,70 @@ fn cel_expression() -> impl Strategy<Value = String> {
     prop::collection::vec(token, 1..40).prop_map(|t| t.concat())
 }
 
+/// Well-formed CEL of random shape: operators, macros, conditionals, literals,
+/// calls, indexing and field selection over the model, nested a few levels. It
+/// reaches evaluation far more often than token soup.
+fn cel_tree() -> impl Strategy<Value = String> {
+    let leaf = prop::sample::select(vec![
+        "resource",
+        "account",
+        "region",
+        "partner_region",
+        "x",
+        "1",
+        "-1",
+        "0",
+        "9223372036854775807",
+        "2u",
+        "1.5",
+        "true",
+        "null",
+        "'s'",
+        "''",
+        "[]",
+        "{}",
+        "resource.arn",
+        "resource.tags",
+        "resource.references",
+        "resource.region",
+        "account.tags",
+    ])
+    .prop_map(str::to_string);
+    let operator = prop::sample::select(vec![
+        "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "&&", "||", "in",
+    ]);
+    let function = prop::sample::select(vec![
+        "size",
+        "string",
+        "int",
+        "uint",
+        "double",
+        "region_of",
+        "type",
+        "!",
+    ]);
+    let field = prop::sample::select(vec!["arn", "name", "region", "tags", "multi_region", "x"]);
+    let macro_name = prop::sample::select(vec!["exists", "all", "map", "filter", "exists_one"]);
+    leaf.prop_recursive(6, 64, 4, move |inner| {
+        prop_oneof![
+            (inner.clone(), operator.clone(), inner.clone())
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            (inner.clone(), macro_name.clone(), inner.clone())
+                .prop_map(|(r, m, b)| format!("{r}.{m}(x, {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
+            (inner.clone(), inner.clone()).prop_map(|(k, v)| format!("{{{k}: {v}}}")),
+            (function.clone(), inner.clone()).prop_map(|(f, a)| format!("{f}({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, i)| format!("{a}[{i}]")),
+            (inner.clone(), field.clone()).prop_map(|(a, f)| format!("{a}.{f}")),
+            (inner.clone(), field.clone()).prop_map(|(a, f)| format!("has({a}.{f})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("join({a}, {b})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("{a}.startsWith({b})")),
+        ]
+    })
+}
+
 fn rule_with(condition: &str, message: &str) -> String {
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
     format!(
@@ -334,27 +398,25 @@ text = "None."
 #[test]
 fn cel_expressions_never_panic_or_overflow() {
     let (inventory, config) = demo();
+    let expression = || prop_oneof![cel_expression(), cel_tree()];
     runner()
-        .run(
-            &(cel_expression(), cel_expression()),
-            |(condition, message)| {
-                let text = rule_with(&condition, &message);
-                match parse_rule(&text, "r.toml", None) {
-                    Err(e) => assert_error_lines(&e.errors, "r.toml:")?,
-                    Ok(rule) => {
-                        let rules = RuleSet { rules: vec![rule] };
-                        let evaluation = evaluate(&inventory, &config, &rules, &options());
-                        for f in &evaluation.findings {
-                            prop_assert!(
-                                !f.message.contains(ENGINE_FAILURE),
-                                "{condition} / {message}"
-                            );
-                        }
+        .run(&(expression(), expression()), |(condition, message)| {
+            let text = rule_with(&condition, &message);
+            match parse_rule(&text, "r.toml", None) {
+                Err(e) => assert_error_lines(&e.errors, "r.toml:")?,
+                Ok(rule) => {
+                    let rules = RuleSet { rules: vec![rule] };
+                    let evaluation = evaluate(&inventory, &config, &rules, &options());
+                    for f in &evaluation.findings {
+                        prop_assert!(
+                            !f.message.contains(ENGINE_FAILURE),
+                            "{condition} / {message}"
+                        );
                     }
                 }
-                Ok(())
-            },
-        )
+            }
+            Ok(())
+        })
         .unwrap();
 }
 

@@ -23,24 +23,28 @@ const MARKDOWN_SOURCE: &str = include_str!("../../reports/templates/report.md.j2
 /// autolink (`://`, `www.`, `@` are broken up by escapes), and no terminal control
 /// or bidirectional character (shown visibly).
 pub fn md(text: &str) -> String {
-    let text = sanitize::visible(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut previous = ['\0'; 3];
-    for c in text.chars() {
+    let chars: Vec<char> = sanitize::visible(text).chars().collect();
+    let mut out = String::with_capacity(chars.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let before = |s: &str| {
+            let n = s.chars().count();
+            i >= n && chars[i - n..i].iter().copied().eq(s.chars())
+        };
         match c {
-            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' | ':' | '@' => {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '#' | '~' | '!' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
-            '.' if previous == ['w', 'w', 'w'] || previous == ['W', 'W', 'W'] => {
-                out.push_str("\\.");
+            // `scheme://` and `www.` start an autolink.
+            ':' if chars.get(i + 1) == Some(&'/') && chars.get(i + 2) == Some(&'/') => {
+                out.push_str("\\:");
             }
+            '.' if before("www") || before("WWW") => out.push_str("\\."),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             c => out.push(c),
         }
-        previous = [previous[1], previous[2], c];
     }
     out
 }

@@ -223,22 +223,32 @@ fn options() -> EvaluateOptions {
 /// panic is contained, but a rule that reaches it should have been refused at load.
 const ENGINE_FAILURE: &str = "the expression engine failed";
 
+/// Loads one rule file: an error must be one line per problem naming the file; a
+/// rule that loads must evaluate on the demo estate without an engine failure.
+fn load_and_evaluate(
+    text: &str,
+    inventory: &Inventory,
+    config: &Config,
+) -> Result<(), TestCaseError> {
+    match parse_rule(text, "r.toml", None) {
+        Err(e) => assert_error_lines(&e.errors, "r.toml:")?,
+        Ok(rule) => {
+            let rules = RuleSet { rules: vec![rule] };
+            let evaluation = evaluate(inventory, config, &rules, &options());
+            for f in &evaluation.findings {
+                prop_assert!(!f.message.contains(ENGINE_FAILURE), "{text}");
+            }
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn rule_loader_never_panics_and_what_loads_evaluates() {
     let (inventory, config) = demo();
     runner()
         .run(&mutated(builtin_rule_texts()), |text| {
-            match parse_rule(&text, "r.toml", None) {
-                Err(e) => assert_error_lines(&e.errors, "r.toml:")?,
-                Ok(rule) => {
-                    let rules = RuleSet { rules: vec![rule] };
-                    let evaluation = evaluate(&inventory, &config, &rules, &options());
-                    for f in &evaluation.findings {
-                        prop_assert!(!f.message.contains(ENGINE_FAILURE), "{text}");
-                    }
-                }
-            }
-            Ok(())
+            load_and_evaluate(&text, &inventory, &config)
         })
         .unwrap();
 }
@@ -401,21 +411,7 @@ fn cel_expressions_never_panic_or_overflow() {
     let expression = || prop_oneof![cel_expression(), cel_tree()];
     runner()
         .run(&(expression(), expression()), |(condition, message)| {
-            let text = rule_with(&condition, &message);
-            match parse_rule(&text, "r.toml", None) {
-                Err(e) => assert_error_lines(&e.errors, "r.toml:")?,
-                Ok(rule) => {
-                    let rules = RuleSet { rules: vec![rule] };
-                    let evaluation = evaluate(&inventory, &config, &rules, &options());
-                    for f in &evaluation.findings {
-                        prop_assert!(
-                            !f.message.contains(ENGINE_FAILURE),
-                            "{condition} / {message}"
-                        );
-                    }
-                }
-            }
-            Ok(())
+            load_and_evaluate(&rule_with(&condition, &message), &inventory, &config)
         })
         .unwrap();
 }

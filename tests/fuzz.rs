@@ -6,7 +6,7 @@
 //! Properties: nothing panics, aborts or hangs; every error is one line naming the
 //! file; whatever loads also evaluates without an engine failure.
 //!
-//! Each target runs `REGIONREADY_FUZZ_CASES` cases (default 200), from a fixed seed
+//! Each target runs `REGIONREADY_FUZZ_CASES` cases (default 1000), from a fixed seed
 //! so a CI failure reproduces; set `REGIONREADY_FUZZ_SEED` to explore further.
 
 use proptest::prelude::*;
@@ -20,7 +20,7 @@ fn runner() -> TestRunner {
     let cases = std::env::var("REGIONREADY_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(1000);
     let seed: u64 = std::env::var("REGIONREADY_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -290,9 +290,14 @@ fn run(case: &Case) -> (Option<i32>, String) {
             command.stdout(full);
         }
         Stdout::ClosedPipe => {
-            let (reader, writer) = std::io::pipe().unwrap();
-            drop(reader);
-            command.stdout(writer);
+            // The write end of a pipe whose only reader has exited.
+            let mut reader = Command::new("true")
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("true runs");
+            let writer = reader.stdin.take().expect("a pipe");
+            reader.wait().expect("true exits");
+            command.stdout(Stdio::from(writer));
         }
     }
     let out = command.output().expect("the binary runs");

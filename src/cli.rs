@@ -1,8 +1,9 @@
 //! Command-line interface: raw arguments -> a validated plan -> one run.
 //! `main` only maps the result to an exit code (see [`crate::exit`]).
 
+use crate::analysis::partitions::{self, RegionCheck};
 use crate::collect::{self, CollectOptions};
-use crate::config::{Config, DEFAULT_CONFIG};
+use crate::config::{unknown_rule_ids, Config, ConfigError, DEFAULT_CONFIG};
 use crate::exit::{Failure, GATE_FAILED, GATE_PASSED};
 use crate::inventory::Inventory;
 use crate::report::{self, Format};
@@ -195,13 +196,25 @@ pub fn run(cli: Cli) -> Result<u8, Failure> {
 }
 
 /// The config a command uses: `--config`, else `./regionready.toml`, else defaults.
-fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
+fn read_config(path: Option<&Path>) -> Result<Config, ConfigError> {
     match path {
-        Some(p) => Config::load(p).map_err(Failure::bad_input),
+        Some(p) => Config::load(p),
         None if Path::new("regionready.toml").is_file() => {
-            Config::load(Path::new("regionready.toml")).map_err(Failure::bad_input)
+            Config::load(Path::new("regionready.toml"))
         }
         None => Ok(Config::default_config()),
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, Failure> {
+    let config = read_config(path).map_err(Failure::bad_input)?;
+    warn_config(&config);
+    Ok(config)
+}
+
+fn warn_config(config: &Config) {
+    for warning in &config.warnings {
+        eprintln!("warning: {warning}");
     }
 }
 
@@ -211,6 +224,75 @@ fn load_rules(extra: Option<&Path>, config: &Config) -> Result<RuleSet, Failure>
         eprintln!("warning: {warning}");
     }
     Ok(rules)
+}
+
+/// Config and rules together, so every problem of both (config errors, unknown
+/// rule ids in the config, rule file errors) is reported in one run.
+fn config_and_rules(
+    config: Result<Config, ConfigError>,
+    extra: Option<&Path>,
+) -> Result<(Config, RuleSet), Failure> {
+    let rules = RuleSet::load_files(extra);
+    match (config, rules) {
+        (Ok(config), Ok(rules)) => {
+            warn_config(&config);
+            let rules = rules.configure(&config).map_err(Failure::bad_input)?;
+            for warning in &rules.warnings {
+                eprintln!("warning: {warning}");
+            }
+            Ok((config, rules))
+        }
+        (Err(config_error), Ok(rules)) => {
+            let retired = crate::rules::retired();
+            let mut known: Vec<&str> = rules.rules.iter().map(|r| r.spec.id.as_str()).collect();
+            known.extend(retired.iter().map(|(id, _)| id.as_str()));
+            let mut errors = config_error.errors;
+            errors.extend(unknown_rule_ids(
+                &config_error.origin,
+                &config_error.rule_mentions,
+                &known,
+            ));
+            Err(Failure::bad_input(errors.join("\n")))
+        }
+        (config, Err(rule_error)) => {
+            let mut errors = config.err().map(|e| e.errors).unwrap_or_default();
+            errors.extend(rule_error.errors);
+            Err(Failure::bad_input(errors.join("\n")))
+        }
+    }
+}
+
+/// A region code given on the command line, checked like one in the config.
+fn check_region(flag: &str, code: &str) -> Result<(), Failure> {
+    match partitions::check(code) {
+        RegionCheck::Known => Ok(()),
+        RegionCheck::Newer(p) => {
+            eprintln!(
+                "warning: --{flag}: {code:?} is not a region this build knows; accepted as a newer region of partition {}",
+                p.id
+            );
+            Ok(())
+        }
+        RegionCheck::Invalid { suggestion } => {
+            let hint = suggestion
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default();
+            Err(Failure::bad_input(format!(
+                "--{flag}: {code:?} is not an AWS region code{hint}"
+            )))
+        }
+    }
+}
+
+/// `--min-score` is a score: a finite number from 0 to 100. NaN would turn the
+/// gate off, and a bound outside the range would make it always fail or always pass.
+fn check_min_score(min_score: Option<f64>) -> Result<(), Failure> {
+    match min_score {
+        Some(m) if !(m.is_finite() && (0.0..=100.0).contains(&m)) => Err(Failure::bad_input(
+            format!("--min-score must be a number from 0 to 100, got {m}"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
@@ -224,6 +306,12 @@ fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
                 ))
             })
     };
+    if let Some(region) = &live.region {
+        check_region("region", region)?;
+    }
+    for region in live.sweep_regions.iter().flatten() {
+        check_region("sweep-regions", region)?;
+    }
     Ok(CollectOptions {
         profile: live.profile.clone(),
         region: live.region.clone(),
@@ -259,28 +347,30 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
             "several --format values need --output-dir DIR",
         ));
     }
+    check_min_score(args.min_score)?;
+    if let Some(dir) = &args.output_dir {
+        for format in &formats {
+            refuse_non_regular(&dir.join(format.file_name()))?;
+        }
+    } else if let Some(path) = &args.output {
+        refuse_non_regular(path)?;
+    }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let (inventory, config, source, inventory_path) = if args.demo {
-        let config = match &args.config {
-            Some(p) => Config::load(p).map_err(Failure::bad_input)?,
-            None => crate::demo::config(),
-        };
-        (crate::demo::inventory(), config, "demo", None)
-    } else if let Some(path) = &args.inventory {
-        let config = load_config(args.config.as_deref())?;
-        let inventory = Inventory::load(path).map_err(Failure::bad_input)?;
-        (
-            inventory,
-            config,
-            "inventory",
-            Some(path.display().to_string()),
-        )
-    } else {
-        let config = load_config(args.config.as_deref())?;
-        let inventory = collect_live(&config, &args.live)?;
-        (inventory, config, "live", None)
+    let config = match (&args.config, args.demo) {
+        (Some(p), _) => Config::load(p),
+        (None, true) => Ok(crate::demo::config()),
+        (None, false) => read_config(None),
     };
-    let rules = load_rules(args.rules.as_deref(), &config)?;
+    let (config, rules) = config_and_rules(config, args.rules.as_deref())?;
+    let (inventory, source, inventory_path) = if args.demo {
+        (crate::demo::inventory(), "demo", None)
+    } else if let Some(path) = &args.inventory {
+        let inventory = Inventory::load(path).map_err(Failure::bad_input)?;
+        (inventory, "inventory", Some(path.display().to_string()))
+    } else {
+        let inventory = collect_live(&config, &args.live)?;
+        (inventory, "live", None)
+    };
     let now = report_time()?;
     let options = ScanOptions {
         fail_on: args.fail_on.into(),
@@ -293,6 +383,9 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
         baseline,
     };
     let report = run_scan(&inventory, &config, &rules, &options);
+    for d in &report.diagnostics {
+        eprintln!("warning: {}", crate::sanitize::visible(&d.message));
+    }
     let mut rendered = Vec::new();
     for format in &formats {
         rendered.push((
@@ -308,13 +401,12 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
             ))
         })?;
         for (format, text) in &rendered {
-            write_atomically(&dir.join(format.file_name()), text)?;
+            write_atomically(&dir.join(format.file_name()), text, PRIVATE)?;
         }
     } else if let Some(path) = &args.output {
-        write_atomically(path, &rendered[0].1)?;
+        write_atomically(path, &rendered[0].1, PRIVATE)?;
     } else {
-        let mut stdout = std::io::stdout().lock();
-        let _ = stdout.write_all(rendered[0].1.as_bytes());
+        write_stdout(&rendered[0].1)?;
     }
     Ok(if report.gate.passed {
         GATE_PASSED
@@ -342,9 +434,30 @@ fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
     }
 }
 
-/// Writes to a temporary file beside `path`, then renames: a reader never sees a
-/// half-written report that looks complete.
-pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
+/// Mode of reports and inventories: they describe an estate (account ids, ARNs,
+/// tags), so only their owner reads them.
+pub const PRIVATE: u32 = 0o600;
+
+/// Mode of the config `init` writes: nothing in it is sensitive.
+pub const SHARED: u32 = 0o644;
+
+/// Refuses to replace anything but a regular file: a rename over a symbolic link,
+/// a FIFO or a device would silently swap it for a regular file.
+pub fn refuse_non_regular(path: &Path) -> Result<(), Failure> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.file_type().is_file() => Err(Failure::bad_input(format!(
+            "{}: not a regular file; refusing to replace it",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Writes to a temporary file beside `path` with permissions `mode`, then renames:
+/// a reader never sees a half-written report that looks complete. Only a missing
+/// path or a regular file is replaced (see [`refuse_non_regular`]).
+pub fn write_atomically(path: &Path, text: &str, mode: u32) -> Result<(), Failure> {
+    refuse_non_regular(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -353,24 +466,38 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), Failure> {
         Failure::bad_input(format!("{}: cannot write: {e}", path.display()))
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| fail(&e))?;
-    // A temporary file is private (0600); a report is an ordinary file.
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail(&e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(|e| fail(&e))?;
     }
+    #[cfg(not(unix))]
+    let _ = mode;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
 }
 
+/// Writes to standard output; a closed pipe or a full device is an error (exit 2),
+/// never a silent success with no report.
+pub fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure::bad_input(format!("<stdout>: cannot write: {e}")))
+}
+
 fn collect_cmd(args: CollectArgs) -> Result<u8, Failure> {
+    refuse_non_regular(&args.output)?;
     let config = load_config(args.config.as_deref())?;
     let inventory = collect_live(&config, &args.live)?;
     let text = serde_json::to_string_pretty(&inventory).map_err(Failure::bad_input)?;
-    write_atomically(&args.output, &(text + "\n"))?;
+    write_atomically(&args.output, &(text + "\n"), PRIVATE)?;
     eprintln!(
         "wrote {} ({} accounts, {} resources, {} gaps)",
         args.output.display(),
@@ -411,7 +538,7 @@ fn rules_list(extra: Option<&Path>, format: ListFormat) -> Result<u8, Failure> {
             out = serde_json::to_string_pretty(&list).map_err(Failure::bad_input)? + "\n";
         }
     }
-    print!("{out}");
+    write_stdout(&out)?;
     Ok(GATE_PASSED)
 }
 
@@ -460,7 +587,7 @@ fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
             )),
         }
     })?;
-    print!("{}", explain_text(rule));
+    write_stdout(&explain_text(rule))?;
     Ok(GATE_PASSED)
 }
 
@@ -471,7 +598,7 @@ fn init(args: InitArgs) -> Result<u8, Failure> {
             args.output.display()
         )));
     }
-    write_atomically(&args.output, DEFAULT_CONFIG)?;
+    write_atomically(&args.output, DEFAULT_CONFIG, SHARED)?;
     eprintln!("wrote {}", args.output.display());
     Ok(GATE_PASSED)
 }

@@ -189,4 +189,19 @@ pub struct Evaluation {
     pub resources_evaluated: usize,
     /// Number of rules run.
     pub rules_run: usize,
+    /// Problems of the run itself, each said once (a rule out of budget).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A problem of the run, not of the estate: reported once per rule, however many
+/// outcomes it touched, so it reads as one fact instead of noise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Stable kebab-case code (`evaluation-budget-exceeded`).
+    pub code: String,
+    pub rule_id: String,
+    /// Outcomes affected.
+    pub count: usize,
+    /// One line for people.
+    pub message: String,
 }

@@ -18,6 +18,7 @@ pub mod gate;
 pub mod inventory;
 pub mod report;
 pub mod rules;
+pub mod sanitize;
 pub mod scan;
 pub mod score;
 pub mod span;

@@ -45,6 +45,7 @@ impl Baseline {
         let file = path.display().to_string();
         let text = std::fs::read(path)
             .map_err(|e| Failure::bad_input(format!("{file}: cannot read baseline: {e}")))?;
+        check_report_version(&file, &text)?;
         let report: ScanReport = serde_json::from_slice(&text).map_err(|e| {
             Failure::bad_input(format!(
                 "{file}:{}:{}: not a regionready JSON report: {}",
@@ -62,10 +63,38 @@ impl Baseline {
     }
 }
 
+/// A baseline written by another major version of the report format would be
+/// compared field by field with this one's: refused, with the version named.
+fn check_report_version(file: &str, text: &[u8]) -> Result<(), Failure> {
+    #[derive(serde::Deserialize)]
+    struct Versioned {
+        schema_version: Option<serde_json::Value>,
+    }
+    // Malformed JSON is reported by the full parse, with its position.
+    let Ok(Versioned {
+        schema_version: Some(found),
+    }) = serde_json::from_slice::<Versioned>(text)
+    else {
+        return Ok(());
+    };
+    let readable_major = REPORT_SCHEMA_VERSION.split('.').next().unwrap_or("1");
+    let ok = found
+        .as_str()
+        .and_then(crate::inventory::version_major)
+        .is_some_and(|major| major == readable_major);
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::bad_input(format!(
+            "{file}: unsupported report schema_version {found} (this build reads {readable_major}.x)"
+        )))
+    }
+}
+
 fn strip(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    s.rfind(" at line ")
-        .map_or(s.clone(), |i| s[..i].to_string())
+    let s = s.rfind(" at line ").map_or(s.as_str(), |i| &s[..i]);
+    crate::sanitize::visible(s)
 }
 
 /// Evaluates and reports.
@@ -174,5 +203,6 @@ pub fn run_scan(
         gaps: evaluation.gaps,
         waivers: evaluation.waivers,
         baseline,
+        diagnostics: evaluation.diagnostics,
     }
 }

@@ -9,6 +9,35 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Line starts of a text, computed once, so locating many offsets in a large file
+/// (a config with tens of thousands of waivers) costs a binary search each instead
+/// of a scan from the top.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column of a byte offset, as [`line_col`] computes them.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        (line, offset - self.starts[line - 1] + 1)
+    }
+
+    /// `path:line:column: message`.
+    pub fn located(&self, path: &str, offset: usize, message: impl std::fmt::Display) -> String {
+        let (line, column) = self.line_col(offset);
+        format!("{path}:{line}:{column}: {message}")
+    }
+}
+
 /// `path:line:column: message`, the one format all input errors share.
 pub fn located(path: &str, text: &str, offset: usize, message: impl std::fmt::Display) -> String {
     let (line, column) = line_col(text, offset);
@@ -24,8 +53,8 @@ pub fn toml_error(path: &str, text: &str, error: &toml::de::Error) -> String {
         .lines()
         .next()
         .unwrap_or("invalid TOML")
-        .trim()
-        .to_string();
+        .trim();
+    let message = crate::sanitize::visible(message);
     located(path, text, offset, message)
 }
 
@@ -39,5 +68,14 @@ mod tests {
         assert_eq!(line_col(text, 0), (1, 1));
         assert_eq!(line_col(text, 6), (2, 1));
         assert_eq!(line_col(text, 9), (2, 4));
+    }
+
+    #[test]
+    fn the_index_agrees_with_the_scan_at_every_offset() {
+        let text = "a = 1\n\nbb = 2\nccc";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");
+        }
     }
 }

@@ -161,7 +161,7 @@ fn markdown_has_every_section_as_tables() {
         "| Account | Overall | kms | secrets | dynamodb | rds | hot-path | regions | residency |"
     ));
     assert!(text.contains("| sandbox (333333333333) (not assessed: role OrganizationAccountAccessRole could not be assumed (AccessDenied)) | n/a |"));
-    assert!(text.contains("| 1 | critical | RR-KMS-901 | Title of RR-KMS-901 &lt;with markup&gt; & \\| pipes | 2 | 2 |"));
+    assert!(text.contains("| 1 | critical | RR-KMS-901 | Title of RR-KMS-901 &lt;with markup&gt; &amp; \\| pipes | 2 | 2 |"));
     assert!(text.contains("#### CRITICAL RR-KMS-901: Title of RR-KMS-901"));
     assert!(text.contains("| `arn:aws:kms:us-east-1:111111111111:key/aaaa` | 111111111111 | us-east-1 → eu-west-1 | Key in 111111111111 is single-Region &lt;script&gt;alert(1)&lt;/script&gt; \\| pipe |"));
     assert!(text.contains("```sh\naws kms create-key --multi-region --description RR-KMS-901\n```"));

@@ -150,6 +150,56 @@ pub fn suggest(region: &str) -> Option<&'static str> {
         .map(|(_, r)| r)
 }
 
+/// What a region code given by a user is, for input validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionCheck {
+    Known,
+    /// Accepted with a warning: probably launched after this build.
+    Newer(&'static Partition),
+    /// Refused, with the known region it most likely means.
+    Invalid {
+        suggestion: Option<&'static str>,
+    },
+}
+
+/// Classifies a user-given region code: known, newer (shaped like one of a
+/// partition and not a near miss of a known one), or invalid.
+pub fn check(code: &str) -> RegionCheck {
+    match region_status(code) {
+        RegionStatus::Known(_) => RegionCheck::Known,
+        RegionStatus::Newer(p) => match typo_of_known(code) {
+            Some(known) => RegionCheck::Invalid {
+                suggestion: Some(known),
+            },
+            None => RegionCheck::Newer(p),
+        },
+        RegionStatus::Unknown => RegionCheck::Invalid {
+            suggestion: suggest(code),
+        },
+    }
+}
+
+/// The known region a code shaped like a newer region most likely mistypes: same
+/// area prefix and number, a middle word at most two edits away (`eu-wset-1` for
+/// `eu-west-1`). A code differing in its number or a whole word (`eu-south-3`,
+/// `me-west-1`) may be a region launched after this build, and gets `None`.
+pub fn typo_of_known(region: &str) -> Option<&'static str> {
+    let (prefix, rest) = region.split_once('-')?;
+    let (middle, number) = rest.rsplit_once('-')?;
+    all()
+        .iter()
+        .flat_map(|p| p.regions.iter())
+        .filter_map(|known| {
+            let (kp, krest) = known.split_once('-')?;
+            let (km, kn) = krest.rsplit_once('-')?;
+            (kp == prefix && kn == number && km != middle)
+                .then(|| (edit_distance(middle, km), known.as_str()))
+        })
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, r)| r)
+}
+
 /// Levenshtein distance over bytes (region codes are ASCII).
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -196,5 +246,8 @@ mod tests {
         assert_eq!(suggest("us-east-l"), Some("us-east-1"));
         assert_eq!(suggest("eu-wset-1"), Some("eu-west-1"));
         assert_eq!(suggest("zz-nowhere-1"), None);
+        assert_eq!(typo_of_known("eu-wset-1"), Some("eu-west-1"));
+        assert_eq!(typo_of_known("me-west-1"), None);
+        assert_eq!(typo_of_known("eu-south-3"), None);
     }
 }

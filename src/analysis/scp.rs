@@ -514,21 +514,21 @@ fn condition(operator: &str, value: KeyValue, expected: &[&str]) -> Truth {
 /// IAM wildcard matching: `*` any run, `?` one character. Actions compare without
 /// regard to case, as IAM does; condition values with it.
 fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let norm = |s: &str| -> Vec<char> {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let same = |a: u8, b: u8| {
         if ignore_case {
-            s.to_ascii_lowercase().chars().collect()
+            a.eq_ignore_ascii_case(&b)
         } else {
-            s.chars().collect()
+            a == b
         }
     };
-    let (p, t) = (norm(pattern), norm(text));
     let (mut pi, mut ti) = (0usize, 0usize);
     let (mut star, mut mark) = (None, 0usize);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == b'?' || same(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == b'*' {
             star = Some(pi);
             mark = ti;
             pi += 1;
@@ -540,7 +540,7 @@ fn glob_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == b'*' {
         pi += 1;
     }
     pi == p.len()

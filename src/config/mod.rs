@@ -6,7 +6,9 @@
 mod raw;
 mod validate;
 
-pub use validate::{is_region_code, validate_rule_references, ConfigError};
+pub use validate::{
+    is_region_code, unknown_rule_ids, validate_rule_references, ConfigError, RuleMention,
+};
 
 use crate::rules::Severity;
 use chrono::NaiveDate;
@@ -29,6 +31,9 @@ pub struct Config {
     pub organization: OrganizationSettings,
     pub rules: RuleSettings,
     pub waivers: Vec<Waiver>,
+    /// Accepted but worth saying, each a `file:line:column: message` line (a region
+    /// newer than this build).
+    pub warnings: Vec<String>,
 }
 
 /// Two regions that serve the same workload active-active.
@@ -108,12 +113,20 @@ pub struct Waiver {
     pub reason: String,
     pub expires: Option<NaiveDate>,
     pub line: usize,
-    pub(crate) matcher: globset::GlobMatcher,
+    /// Parsed (so its syntax is checked at load) but compiled to a matcher only on
+    /// first use: compiling is most of the cost of a waiver, and a config with tens
+    /// of thousands of them should validate in moments.
+    pub(crate) glob: globset::Glob,
+    pub(crate) matcher: std::sync::OnceLock<globset::GlobMatcher>,
 }
 
 impl Waiver {
     pub fn matches(&self, rule_id: &str, arn: &str) -> bool {
-        self.rule == rule_id && self.matcher.is_match(arn)
+        self.rule == rule_id
+            && self
+                .matcher
+                .get_or_init(|| self.glob.compile_matcher())
+                .is_match(arn)
     }
 
     pub fn is_expired(&self, today: NaiveDate) -> bool {
@@ -131,7 +144,7 @@ impl Config {
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
         let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::one(format!("{origin}: cannot read config: {e}")))?;
+            .map_err(|e| ConfigError::one(&origin, format!("{origin}: cannot read config: {e}")))?;
         Config::parse(&text, &origin)
     }
 

@@ -5,8 +5,9 @@ use super::{
     AccountSelector, Config, OrganizationSettings, PairOverride, RegionPair, Residency,
     RuleSettings, Waiver,
 };
+use crate::analysis::partitions::{self, RegionCheck};
 use crate::rules::Severity;
-use crate::span::{line_col, located, toml_error};
+use crate::span::{toml_error, LineIndex};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -14,15 +15,31 @@ use toml::Spanned;
 /// One or more config problems, each a complete `file:line:column: message` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    /// The config's path (or `<default>`), for lines added later.
+    pub origin: String,
     pub errors: Vec<String>,
+    /// Rule ids the config names, kept even when it is invalid, so unknown ids can
+    /// be reported in the same pass as every other problem once rules are loaded.
+    pub rule_mentions: Vec<RuleMention>,
 }
 
 impl ConfigError {
-    pub fn one(message: String) -> Self {
+    pub fn one(origin: &str, message: String) -> Self {
         ConfigError {
+            origin: origin.to_string(),
             errors: vec![message],
+            rule_mentions: Vec::new(),
         }
     }
+}
+
+/// A rule id named in the config, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMention {
+    pub id: String,
+    pub line: usize,
+    /// Named by a waiver (else by `[rules]`).
+    pub waiver: bool,
 }
 
 impl std::fmt::Display for ConfigError {
@@ -33,31 +50,51 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Accumulates errors against one source text.
+/// Accumulates errors and warnings against one source text.
 struct Checker<'a> {
     origin: &'a str,
-    text: &'a str,
+    lines: LineIndex<'a>,
     errors: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl Checker<'_> {
     fn error_at(&mut self, offset: usize, message: impl std::fmt::Display) {
         self.errors
-            .push(located(self.origin, self.text, offset, message));
+            .push(self.lines.located(self.origin, offset, message));
     }
 
     fn line(&self, offset: usize) -> usize {
-        line_col(self.text, offset).0
+        self.lines.line_col(offset).0
     }
 
+    /// A region code checked against the SDK's partition data: a typo is an error
+    /// with a suggestion; a code shaped like a region of a known partition but
+    /// unknown to this build (a newer region) is accepted with a warning.
     fn region(&mut self, region: &Spanned<String>) -> String {
-        if !is_region_code(region.get_ref()) {
-            self.error_at(
-                region.span().start,
-                format!("{:?} is not an AWS region code", region.get_ref()),
-            );
+        let code = region.get_ref();
+        let offset = region.span().start;
+        match partitions::check(code) {
+            RegionCheck::Known => {}
+            RegionCheck::Newer(p) => {
+                let warning = self.lines.located(
+                    self.origin,
+                    offset,
+                    format!(
+                        "{code:?} is not a region this build knows; accepted as a newer region of partition {}",
+                        p.id
+                    ),
+                );
+                self.warnings.push(warning);
+            }
+            RegionCheck::Invalid { suggestion } => {
+                let hint = suggestion
+                    .map(|s| format!(" (did you mean {s:?}?)"))
+                    .unwrap_or_default();
+                self.error_at(offset, format!("{code:?} is not an AWS region code{hint}"));
+            }
         }
-        region.get_ref().clone()
+        code.clone()
     }
 
     fn pair(&mut self, pair: &Spanned<Vec<Spanned<String>>>) -> Option<RegionPair> {
@@ -109,11 +146,12 @@ pub fn is_region_code(text: &str) -> bool {
 
 pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, ConfigError> {
     let raw: RawConfig =
-        toml::from_str(text).map_err(|e| ConfigError::one(toml_error(origin, text, &e)))?;
+        toml::from_str(text).map_err(|e| ConfigError::one(origin, toml_error(origin, text, &e)))?;
     let mut c = Checker {
         origin,
-        text,
+        lines: LineIndex::new(text),
         errors: Vec::new(),
+        warnings: Vec::new(),
     };
 
     let regions = raw.regions;
@@ -234,6 +272,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
     }
 
     let mut waivers = Vec::new();
+    let mut unparsed_waiver_rules = Vec::new();
     for w in &raw.waivers {
         let line = c.line(w.span().start);
         let raw_waiver = w.get_ref();
@@ -248,7 +287,10 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
                 Err(_) => {
                     c.error_at(
                         e.span().start,
-                        format!("waiver expires must be a date YYYY-MM-DD, got {as_text}"),
+                        format!(
+                            "waiver expires must be a date YYYY-MM-DD, got {}",
+                            crate::sanitize::visible(&as_text)
+                        ),
                     );
                     None
                 }
@@ -257,16 +299,24 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         if raw_waiver.reason.get_ref().trim().is_empty() {
             c.error_at(raw_waiver.reason.span().start, "a waiver needs a reason");
         }
-        let matcher = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
+        let glob = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
             .literal_separator(false)
             .build()
         {
-            Ok(glob) => glob.compile_matcher(),
+            Ok(glob) => glob,
             Err(e) => {
                 c.error_at(
                     raw_waiver.resource.span().start,
-                    format!("invalid resource glob: {e}"),
+                    format!(
+                        "invalid resource glob: {}",
+                        crate::sanitize::visible(&e.to_string())
+                    ),
                 );
+                unparsed_waiver_rules.push(RuleMention {
+                    id: raw_waiver.rule.get_ref().clone(),
+                    line,
+                    waiver: true,
+                });
                 continue;
             }
         };
@@ -276,14 +326,22 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             reason: raw_waiver.reason.get_ref().clone(),
             expires,
             line,
-            matcher,
+            glob,
+            matcher: std::sync::OnceLock::new(),
         });
     }
 
     if !c.errors.is_empty() {
-        return Err(ConfigError { errors: c.errors });
+        let mut rule_mentions = rule_mentions(&rules, &waivers);
+        rule_mentions.extend(unparsed_waiver_rules);
+        return Err(ConfigError {
+            origin: origin.to_string(),
+            errors: c.errors,
+            rule_mentions,
+        });
     }
     Ok(Config {
+        warnings: c.warnings,
         origin: origin.to_string(),
         pairs,
         sanctioned,
@@ -327,26 +385,56 @@ fn override_of(c: &mut Checker, o: &Spanned<RawOverride>) -> Option<PairOverride
     })
 }
 
+/// Every rule id the config names, in file order within each kind.
+fn rule_mentions(rules: &RuleSettings, waivers: &[Waiver]) -> Vec<RuleMention> {
+    let mut all: Vec<RuleMention> = rules
+        .mentions
+        .iter()
+        .map(|(id, line)| RuleMention {
+            id: id.clone(),
+            line: *line,
+            waiver: false,
+        })
+        .collect();
+    all.extend(waivers.iter().map(|w| RuleMention {
+        id: w.rule.clone(),
+        line: w.line,
+        waiver: true,
+    }));
+    all
+}
+
+/// One error line per mention of a rule id that is not among `known`.
+pub fn unknown_rule_ids(origin: &str, mentions: &[RuleMention], known: &[&str]) -> Vec<String> {
+    let known: std::collections::HashSet<&str> = known.iter().copied().collect();
+    mentions
+        .iter()
+        .filter(|m| !known.contains(m.id.as_str()))
+        .map(|m| {
+            if m.waiver {
+                format!(
+                    "{origin}:{}: waiver names unknown rule id {:?}",
+                    m.line, m.id
+                )
+            } else {
+                format!("{origin}:{}: unknown rule id {:?}", m.line, m.id)
+            }
+        })
+        .collect()
+}
+
 /// Checks that rule ids named in the config (disable, severity, waivers) exist.
 /// Runs after the rules are loaded, which is why it is separate from parsing.
 pub fn validate_rule_references(config: &Config, known: &[&str]) -> Result<(), ConfigError> {
-    let mut errors = Vec::new();
-    for (id, line) in &config.rules.mentions {
-        if !known.contains(&id.as_str()) {
-            errors.push(format!("{}:{line}: unknown rule id {id:?}", config.origin));
-        }
-    }
-    for w in &config.waivers {
-        if !known.contains(&w.rule.as_str()) {
-            errors.push(format!(
-                "{}:{}: waiver names unknown rule id {:?}",
-                config.origin, w.line, w.rule
-            ));
-        }
-    }
+    let rule_mentions = rule_mentions(&config.rules, &config.waivers);
+    let errors = unknown_rule_ids(&config.origin, &rule_mentions, known);
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ConfigError { errors })
+        Err(ConfigError {
+            origin: config.origin.clone(),
+            errors,
+            rule_mentions,
+        })
     }
 }

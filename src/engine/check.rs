@@ -16,10 +16,10 @@ fn removed_field(base: &str, field: &str) -> Option<String> {
 
 /// Problems with an expression: unknown variables, functions, or fields of
 /// `resource` / `account`. Empty when the expression only uses the model.
-pub fn check_expression(kind: ResourceKind, program: &cel::Program) -> Vec<String> {
+pub fn check_expression(kind: ResourceKind, expression: &super::Expression) -> Vec<String> {
     let mut problems = Vec::new();
     let mut bound: Vec<String> = Vec::new();
-    walk(kind, program.expression(), &mut bound, &mut problems);
+    walk(kind, expression.ast(), &mut bound, &mut problems);
     problems.sort();
     problems.dedup();
     problems
@@ -110,7 +110,10 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
 
 /// Every field name an expression selects (`x.field` or `has(x.field)`), on any
 /// operand: the set of view fields evaluation must build.
-pub fn selected_fields(program: &cel::Program, out: &mut std::collections::HashSet<String>) {
+pub fn selected_fields(
+    expression: &super::Expression,
+    out: &mut std::collections::HashSet<String>,
+) {
     fn walk(e: &IdedExpr, out: &mut std::collections::HashSet<String>) {
         match &e.expr {
             Expr::Select(s) => {
@@ -156,12 +159,12 @@ pub fn selected_fields(program: &cel::Program, out: &mut std::collections::HashS
             _ => {}
         }
     }
-    walk(program.expression(), out);
+    walk(expression.ast(), out);
 }
 
 /// Whether an expression depends on the account's region pair (`pair`,
 /// `partner_region` or `account.pair`): its outcome is unknown when the pair is.
-pub fn reads_pair(program: &cel::Program) -> bool {
+pub fn reads_pair(expression: &super::Expression) -> bool {
     fn walk(e: &IdedExpr) -> bool {
         match &e.expr {
             Expr::Ident(name) => name == "pair" || name == "partner_region",
@@ -191,5 +194,5 @@ pub fn reads_pair(program: &cel::Program) -> bool {
             _ => false,
         }
     }
-    walk(program.expression())
+    walk(expression.ast())
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 /// A root CEL context with the standard library and regionready's functions.
 pub fn root_context(index: Arc<Index>) -> Context<'static> {
     let mut ctx = Context::default();
+    super::budget::register(&mut ctx);
     let keys = Arc::clone(&index);
     // key(account_id, region, reference): the key view, or null when the reference
     // names no collected key (an AWS-managed key, or a key in an unread region).

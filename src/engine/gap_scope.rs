@@ -309,7 +309,8 @@ impl ScopeCheck<'_, '_> {
                         .bool("tags_collected", false);
                 }
                 c.add_variable_from_value("resource", stub.build());
-                let can = !matches!(scope.execute(&c), Ok(Value::Bool(false)));
+                super::budget::start();
+                let can = !matches!(scope.evaluate(&c), Ok(Value::Bool(false)));
                 self.cache.insert((rule_index, region.to_string(), *h), can);
                 can
             })

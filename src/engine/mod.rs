@@ -2,8 +2,10 @@
 //! judged against is an input), so a saved inventory always gives the same findings.
 
 mod account;
+mod budget;
 mod check;
 mod coverage;
+mod expression;
 pub mod fields;
 mod functions;
 mod gap_scope;
@@ -11,11 +13,17 @@ mod index;
 mod values;
 mod view;
 
+pub use budget::EVALUATION_BUDGET;
 pub use check::check_expression;
+pub use expression::{
+    CompileError, Expression, EVALUATION_STACK_BYTES, MAX_AST_DEPTH, MAX_EXPRESSION_BYTES,
+    MAX_NESTING,
+};
 
 use crate::config::Config;
 use crate::evaluation::{
-    AccountSummary, AppliedWaiver, Evaluation, Finding, ReportedGap, Status, Tally, WaiverStatus,
+    AccountSummary, AppliedWaiver, Diagnostic, Evaluation, Finding, ReportedGap, Status, Tally,
+    WaiverStatus,
 };
 use crate::inventory::{Gap, Inventory};
 use crate::rules::{Category, ResourceKind, Rule, RuleSet};
@@ -42,15 +50,31 @@ struct Outcome {
     message: String,
 }
 
-fn unknown_reason(error: &ExecutionError) -> String {
+/// Why an outcome is unknown. `references_error` is the resource's own account of
+/// why its references could not be read, when it has one: the reader learns that
+/// the configuration was read but could not be analysed, not that it is missing.
+fn unknown_reason(error: &ExecutionError, references_error: Option<&str>) -> String {
+    if budget::exceeded() {
+        return budget::reason();
+    }
     match error {
-        ExecutionError::NoSuchKey(field) => match derived_from(field) {
-            Some(source) => format!("not collected: `{field}` (needs {source})"),
-            None => format!("not collected: `{field}`"),
+        ExecutionError::NoSuchKey(field) => match (derived_from(field), references_error) {
+            (Some(_), Some(why)) if REFERENCE_FIELDS.contains(&field.as_str()) => {
+                format!("not assessed: `{field}` could not be read (references_error: {why})")
+            }
+            (Some(source), _) => format!("not collected: `{field}` (needs {source})"),
+            (None, _) => format!("not collected: `{field}`"),
         },
         other => format!("could not be evaluated: {other}"),
     }
 }
+
+/// View fields built from a configuration item's references.
+const REFERENCE_FIELDS: &[&str] = &[
+    "references",
+    "cross_region_references",
+    "replication_targets",
+];
 
 /// What the collector must read for a derived view field to exist, so an unknown
 /// outcome tells the reader which data was missing.
@@ -76,9 +100,28 @@ fn derived_from(field: &str) -> Option<&'static str> {
     })
 }
 
-fn run(rule: &Rule, ctx: &Context) -> Outcome {
+/// Runs one rule on one resource under a fresh evaluation budget. A panic inside
+/// the expression engine is caught and reported as `unknown`: one bad expression
+/// never ends the scan and never becomes a pass.
+fn run(rule: &Rule, ctx: &Context, references_error: Option<&str>) -> Outcome {
+    budget::start();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_unguarded(rule, ctx, references_error)
+    }))
+    .unwrap_or_else(|_| Outcome {
+        status: Status::Unknown,
+        message: "could not be evaluated: the expression engine failed on this resource"
+            .to_string(),
+    })
+}
+
+fn run_unguarded(rule: &Rule, ctx: &Context, references_error: Option<&str>) -> Outcome {
+    let unknown = |e: &ExecutionError| Outcome {
+        status: Status::Unknown,
+        message: unknown_reason(e, references_error),
+    };
     if let Some(scope) = &rule.scope {
-        match scope.execute(ctx) {
+        match scope.evaluate(ctx) {
             Ok(Value::Bool(true)) => {}
             Ok(Value::Bool(false)) => {
                 return Outcome {
@@ -92,21 +135,16 @@ fn run(rule: &Rule, ctx: &Context) -> Outcome {
                     message: format!("scope is not a boolean: {other:?}"),
                 }
             }
-            Err(e) => {
-                return Outcome {
-                    status: Status::Unknown,
-                    message: unknown_reason(&e),
-                }
-            }
+            Err(e) => return unknown(&e),
         }
     }
-    match rule.condition.execute(ctx) {
+    match rule.condition.evaluate(ctx) {
         Ok(Value::Bool(true)) => Outcome {
             status: Status::Pass,
             message: String::new(),
         },
         Ok(Value::Bool(false)) => {
-            let message = match rule.message.execute(ctx) {
+            let message = match rule.message.evaluate(ctx) {
                 Ok(Value::String(s)) => s.to_string(),
                 _ => rule.spec.title.clone(),
             };
@@ -119,11 +157,24 @@ fn run(rule: &Rule, ctx: &Context) -> Outcome {
             status: Status::Unknown,
             message: format!("condition is not a boolean: {other:?}"),
         },
-        Err(e) => Outcome {
-            status: Status::Unknown,
-            message: unknown_reason(&e),
-        },
+        Err(e) => unknown(&e),
     }
+}
+
+/// The thread pool rules run on: its threads have a stack deep enough for the
+/// deepest expression a rule may hold (see [`EVALUATION_STACK_BYTES`]), which the
+/// default pool's threads do not. Built once; `None` when threads cannot be
+/// started, and evaluation then falls back to the global pool.
+fn evaluation_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(EVALUATION_STACK_BYTES)
+            .thread_name(|i| format!("regionready-eval-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// Which rules run on what, decided once per evaluation.
@@ -206,6 +257,18 @@ pub fn evaluate(
     rules: &RuleSet,
     options: &EvaluateOptions,
 ) -> Evaluation {
+    match evaluation_pool() {
+        Some(pool) => pool.install(|| evaluate_here(inventory, config, rules, options)),
+        None => evaluate_here(inventory, config, rules, options),
+    }
+}
+
+fn evaluate_here(
+    inventory: &Inventory,
+    config: &Config,
+    rules: &RuleSet,
+    options: &EvaluateOptions,
+) -> Evaluation {
     let plan = Plan::of(rules);
     let _filter = plan.fields.install();
     let index = Arc::new(index::Index::build(inventory, |k, a, r| {
@@ -230,20 +293,28 @@ pub fn evaluate(
         .into_iter()
         .filter(|id| config.account_in_scope(id))
         .collect();
+    // The few configuration resources whose references could not be read, so an
+    // unknown outcome can say why.
+    let references_errors: HashMap<&str, &str> = inventory
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter())
+        .flat_map(|r| r.resources.iter())
+        .filter_map(|r| Some((r.arn.as_str(), r.references_error.as_deref()?)))
+        .collect();
+    // Waivers by rule id: a finding is matched against its rule's waivers only,
+    // so a config with tens of thousands of waivers does not slow every finding.
+    let mut waivers_by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, w) in config.waivers.iter().enumerate() {
+        waivers_by_rule.entry(w.rule.as_str()).or_default().push(i);
+    }
     let waivers_in_force: Vec<bool> = config
         .waivers
         .iter()
         .map(|w| !w.is_expired(options.today))
         .collect();
 
-    #[allow(clippy::type_complexity)]
-    let results: Vec<(
-        Vec<Finding>,
-        AccountSummary,
-        Vec<usize>,
-        usize,
-        Vec<(usize, usize, bool)>,
-    )> = account_ids
+    let results: Vec<AccountResult> = account_ids
         .par_iter()
         .map(|account_id| {
             let _filter = plan.fields.install();
@@ -277,6 +348,7 @@ pub fn evaluate(
                 options,
                 rule_strings: &rule_strings,
                 waivers_in_force: &waivers_in_force,
+                waivers_by_rule: &waivers_by_rule,
                 findings: Vec::new(),
                 tallies: Category::ALL
                     .iter()
@@ -284,6 +356,7 @@ pub fn evaluate(
                     .collect(),
                 waiver_hits: vec![0; config.waivers.len()],
                 seen: HashSet::new(),
+                over_budget: vec![0; rules.rules.len()],
             };
             // Account rules: once per account.
             {
@@ -294,7 +367,7 @@ pub fn evaluate(
                 rscope.add_variable_from_value("partner_region", Value::Null);
                 for &rule_index in &plan.account {
                     let rule = &rules.rules[rule_index];
-                    let outcome = self::run(rule, &rscope);
+                    let outcome = run.run(rule_index, rule, &rscope, None);
                     run.seen.insert((rule_index, ctx.arn.clone()));
                     run.record(
                         rule_index,
@@ -327,7 +400,12 @@ pub fn evaluate(
                     rscope.add_variable_from_value("resource", v.value.clone());
                     for &rule_index in plan.for_kind(v.kind).iter().chain(&plan.any) {
                         let rule = &rules.rules[rule_index];
-                        let outcome = self::run(rule, &rscope);
+                        let outcome = run.run(
+                            rule_index,
+                            rule,
+                            &rscope,
+                            references_errors.get(v.arn.as_str()).copied(),
+                        );
                         run.record(
                             rule_index,
                             rule,
@@ -373,7 +451,14 @@ pub fn evaluate(
                 reason: ctx.not_assessed_reason.clone(),
                 tallies: run.tallies,
             };
-            (run.findings, summary, run.waiver_hits, views.len(), blocks)
+            AccountResult {
+                findings: run.findings,
+                summary,
+                waiver_hits: run.waiver_hits,
+                resources: views.len(),
+                over_budget: run.over_budget,
+                blocks,
+            }
         })
         .collect();
 
@@ -386,20 +471,24 @@ pub fn evaluate(
     // copies at the peak.
     evaluation
         .findings
-        .reserve_exact(results.iter().map(|r| r.0.len()).sum());
+        .reserve_exact(results.iter().map(|r| r.findings.len()).sum());
     evaluation.accounts.reserve_exact(results.len());
+    let mut over_budget = vec![0usize; rules.rules.len()];
     let mut blocked: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); inventory.gaps.len()];
     let mut swept_blocked: Vec<bool> = vec![false; inventory.gaps.len()];
-    for (findings, summary, hits, resources, blocks) in results {
-        for (gap, rule, blocked_sweep) in blocks {
+    for result in results {
+        for (gap, rule, blocked_sweep) in result.blocks {
             blocked[gap].insert(rule);
             swept_blocked[gap] |= blocked_sweep;
         }
-        evaluation.findings.extend(findings);
-        evaluation.accounts.push(summary);
-        evaluation.resources_evaluated += resources;
-        for (total, h) in waiver_hits.iter_mut().zip(hits) {
+        evaluation.findings.extend(result.findings);
+        evaluation.accounts.push(result.summary);
+        evaluation.resources_evaluated += result.resources;
+        for (total, h) in waiver_hits.iter_mut().zip(result.waiver_hits) {
             *total += h;
+        }
+        for (total, n) in over_budget.iter_mut().zip(result.over_budget) {
+            *total += n;
         }
     }
     // Accounts the organization lists but AWS does not run (suspended, closed,
@@ -432,6 +521,7 @@ pub fn evaluate(
             .accounts
             .sort_by(|a, b| a.account_id.cmp(&b.account_id));
     }
+    evaluation.diagnostics = budget_diagnostics(rules, &over_budget);
     evaluation.findings.sort_by(|a, b| {
         (b.status == Status::Fail)
             .cmp(&(a.status == Status::Fail))
@@ -478,6 +568,38 @@ pub fn evaluate(
     evaluation
 }
 
+/// What one account's evaluation produced.
+struct AccountResult {
+    findings: Vec<Finding>,
+    summary: AccountSummary,
+    waiver_hits: Vec<usize>,
+    resources: usize,
+    /// Per rule: outcomes stopped by the evaluation budget.
+    over_budget: Vec<usize>,
+    /// (gap index, rule index, blocked sweep) for each unknown a gap caused.
+    blocks: Vec<(usize, usize, bool)>,
+}
+
+/// One diagnostic per rule that ran out of budget, however many resources it did
+/// so on: the findings carry the reason each time, the diagnostic says it once.
+fn budget_diagnostics(rules: &RuleSet, over_budget: &[usize]) -> Vec<Diagnostic> {
+    rules
+        .rules
+        .iter()
+        .zip(over_budget)
+        .filter(|(_, n)| **n > 0)
+        .map(|(rule, n)| Diagnostic {
+            code: "evaluation-budget-exceeded".to_string(),
+            rule_id: rule.spec.id.clone(),
+            count: *n,
+            message: format!(
+                "rule {} ({}) exceeded the evaluation budget of {} steps on {n} resource(s); those outcomes are unknown",
+                rule.spec.id, rule.origin, EVALUATION_BUDGET
+            ),
+        })
+        .collect()
+}
+
 /// Per-account accumulation of findings, tallies and waiver use.
 struct AccountRun<'a> {
     ctx: &'a AccountContext<'a>,
@@ -486,6 +608,8 @@ struct AccountRun<'a> {
     options: &'a EvaluateOptions,
     rule_strings: &'a [RuleStrings],
     waivers_in_force: &'a [bool],
+    /// Indices of the waivers naming each rule id.
+    waivers_by_rule: &'a HashMap<&'a str, Vec<usize>>,
     findings: Vec<Finding>,
     tallies: Vec<(Category, Tally)>,
     waiver_hits: Vec<usize>,
@@ -493,9 +617,26 @@ struct AccountRun<'a> {
     /// outcome for something that was evaluated (an account rule read from the
     /// organization) or already reported unknown by another gap.
     seen: HashSet<(usize, String)>,
+    /// Per rule: outcomes stopped by the evaluation budget.
+    over_budget: Vec<usize>,
 }
 
 impl AccountRun<'_> {
+    /// Runs a rule and counts it when the budget stopped it.
+    fn run(
+        &mut self,
+        rule_index: usize,
+        rule: &Rule,
+        ctx: &Context,
+        references_error: Option<&str>,
+    ) -> Outcome {
+        let outcome = run(rule, ctx, references_error);
+        if outcome.status == Status::Unknown && budget::exceeded() {
+            self.over_budget[rule_index] += 1;
+        }
+        outcome
+    }
+
     fn record(
         &mut self,
         rule_index: usize,
@@ -519,7 +660,12 @@ impl AccountRun<'_> {
         }
         let mut waiver = None;
         if outcome.status == Status::Fail {
-            for (i, w) in self.config.waivers.iter().enumerate() {
+            let candidates = self
+                .waivers_by_rule
+                .get(rule.spec.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            for &i in candidates {
+                let w = &self.config.waivers[i];
                 if w.matches(&rule.spec.id, arn) {
                     self.waiver_hits[i] += 1;
                     if self.waivers_in_force[i] && waiver.is_none() {

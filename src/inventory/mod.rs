@@ -165,8 +165,9 @@ impl Inventory {
                 column: e.column(),
                 message: strip_position(&e.to_string()),
             })?;
-        let major = inventory.schema_version.split('.').next().unwrap_or("");
-        if !READABLE_MAJOR_VERSIONS.contains(&major) {
+        let readable = version_major(&inventory.schema_version)
+            .is_some_and(|major| READABLE_MAJOR_VERSIONS.contains(&major));
+        if !readable {
             return Err(InventoryError::Version {
                 path: path.to_string(),
                 found: inventory.schema_version,
@@ -254,12 +255,22 @@ impl Inventory {
     }
 }
 
+/// The major number of a `MAJOR.MINOR` version; `None` for anything else
+/// (`"2"`, `"2.x"`, `" 2.0"`), which no build of regionready ever wrote.
+pub fn version_major(version: &str) -> Option<&str> {
+    let (major, minor) = version.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(major) && digits(minor)).then_some(major)
+}
+
 /// serde_json appends " at line L column C"; the error already carries them.
+/// Quoted input is made visible: the message stays one harmless line.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
-    }
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => message,
+    };
+    crate::sanitize::visible(message)
 }
 
 /// The JSON Schema of the inventory file, as shipped in `docs/inventory.schema.json`.

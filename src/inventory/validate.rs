@@ -9,6 +9,7 @@
 
 use super::{AccountInventory, Inventory, RegionInventory};
 use crate::analysis::arn::Arn;
+use crate::sanitize::visible;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -48,6 +49,8 @@ pub fn problems(inventory: &Inventory) -> Vec<String> {
             );
         }
     }
+    // Problems quote the file: control and bidi characters are shown, not obeyed.
+    let mut out: Vec<String> = out.iter().map(|p| visible(p)).collect();
     if out.len() > MAX_PROBLEMS {
         let more = out.len() - MAX_PROBLEMS;
         out.truncate(MAX_PROBLEMS);

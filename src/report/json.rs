@@ -3,7 +3,8 @@
 use super::ScanReport;
 
 pub fn render(report: &ScanReport) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("a report always serializes");
+    // Dangerous characters are \u escapes: the same data, safe to `cat`.
+    let mut text = crate::sanitize::json_pretty(report).expect("a report always serializes");
     text.push('\n');
     text
 }

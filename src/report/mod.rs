@@ -12,7 +12,7 @@ mod templates;
 pub mod text;
 pub mod view;
 
-use crate::evaluation::{Finding, ReportedGap, Status, WaiverStatus};
+use crate::evaluation::{Diagnostic, Finding, ReportedGap, Status, WaiverStatus};
 use crate::rules::Severity;
 use crate::score::Scores;
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,10 @@ pub struct ScanReport {
     /// With `--baseline`: what changed since the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineDiff>,
+    /// Problems of the run itself (a rule that ran out of evaluation budget), one
+    /// per rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

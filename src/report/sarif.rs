@@ -58,7 +58,7 @@ pub fn render(report: &ScanReport, rules: &RuleSet) -> String {
 pub fn render_with_limit(report: &ScanReport, rules: &RuleSet, max_results: usize) -> String {
     let log = build(report, rules, max_results);
     let mut text =
-        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        crate::sanitize::json_pretty(&log).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

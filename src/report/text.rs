@@ -4,6 +4,7 @@
 use super::ScanReport;
 use crate::evaluation::Status;
 use crate::rules::Category;
+use crate::sanitize::visible as v;
 use std::fmt::Write;
 
 /// How many failing findings the summary lists; the JSON has them all.
@@ -19,23 +20,25 @@ fn score_cell(score: Option<f64>, coverage: f64) -> String {
     }
 }
 
+/// Every value that comes from the inventory, the config or a rule file goes
+/// through `v` ([`crate::sanitize::visible`]): one line each, no terminal control.
 pub fn render(report: &ScanReport) -> String {
     let mut out = String::new();
     let s = &report.scores;
     let _ = writeln!(
         out,
         "regionready {} — {} accounts, {} resources, {} rules ({} scan)",
-        report.tool.version,
+        v(&report.tool.version),
         report.scope.accounts,
         report.scope.resources,
         report.scope.rules,
-        report.scope.source
+        v(&report.scope.source)
     );
     let _ = writeln!(
         out,
         "Region pairs: {}   Sanctioned: {}",
-        report.scope.region_pairs.join(", "),
-        report.scope.sanctioned_regions.join(", ")
+        v(&report.scope.region_pairs.join(", ")),
+        v(&report.scope.sanctioned_regions.join(", "))
     );
     let _ = writeln!(out);
     let _ = writeln!(
@@ -49,9 +52,9 @@ pub fn render(report: &ScanReport) -> String {
         let _ = writeln!(
             out,
             "  pair {:<28} {}  {}",
-            p.region_pair,
+            v(&p.region_pair),
             score_cell(p.score.score, p.score.coverage),
-            p.verdict
+            v(&p.verdict)
         );
     }
     let _ = writeln!(out);
@@ -69,8 +72,8 @@ pub fn render(report: &ScanReport) -> String {
     );
     for a in &s.accounts {
         let label = match &a.name {
-            Some(n) => format!("{n} ({})", a.account_id),
-            None => a.account_id.clone(),
+            Some(n) => format!("{} ({})", v(n), v(&a.account_id)),
+            None => v(&a.account_id),
         };
         let cells: Vec<String> = a
             .categories
@@ -92,7 +95,7 @@ pub fn render(report: &ScanReport) -> String {
             cells.join("")
         );
         if let Some(reason) = &a.reason {
-            let _ = writeln!(out, "      not assessed: {reason}");
+            let _ = writeln!(out, "      not assessed: {}", v(reason));
         }
     }
     let _ = writeln!(out);
@@ -114,15 +117,17 @@ pub fn render(report: &ScanReport) -> String {
             out,
             "  {:<8} {} {}{new}",
             f.severity.as_str().to_uppercase(),
-            f.rule_id,
-            f.title
+            v(&f.rule_id),
+            v(&f.title)
         );
         let _ = writeln!(
             out,
             "           {} ({} {})",
-            f.resource_arn, f.account_id, f.region
+            v(&f.resource_arn),
+            v(&f.account_id),
+            v(&f.region)
         );
-        let _ = writeln!(out, "           {}", f.message);
+        let _ = writeln!(out, "           {}", v(&f.message));
     }
     if failing.len() > TOP_BLOCKERS {
         let _ = writeln!(
@@ -146,9 +151,10 @@ pub fn render(report: &ScanReport) -> String {
         for (account, regions) in &sweeps {
             let _ = writeln!(
                 out,
-                "  {account} blocked sweep: {} region(s) outside the pair are denied to the scanner by the account's SCPs: {}",
+                "  {} blocked sweep: {} region(s) outside the pair are denied to the scanner by the account's SCPs: {}",
+                v(account),
                 regions.len(),
-                regions.iter().copied().collect::<Vec<_>>().join(", ")
+                v(&regions.iter().copied().collect::<Vec<_>>().join(", "))
             );
         }
         if !sweeps.is_empty() {
@@ -162,14 +168,14 @@ pub fn render(report: &ScanReport) -> String {
             let _ = writeln!(
                 out,
                 "  {} {} {}: {} {}",
-                g.account_id,
-                g.region.as_deref().unwrap_or("(all regions)"),
-                g.service,
-                g.error_code,
-                g.message
+                v(&g.account_id),
+                v(g.region.as_deref().unwrap_or("(all regions)")),
+                v(&g.service),
+                v(&g.error_code),
+                v(&g.message)
             );
             if !g.blocks.is_empty() {
-                let _ = writeln!(out, "      left unknown: {}", g.blocks.join(", "));
+                let _ = writeln!(out, "      left unknown: {}", v(&g.blocks.join(", ")));
             }
         }
         if others.len() > TOP_GAPS {
@@ -191,8 +197,8 @@ pub fn render(report: &ScanReport) -> String {
             let _ = writeln!(
                 out,
                 "Expired waiver no longer applies: {} {} (expired {})",
-                w.rule_id,
-                w.resource,
+                v(&w.rule_id),
+                v(&w.resource),
                 w.expires.map(|d| d.to_string()).unwrap_or_default()
             );
         }
@@ -202,20 +208,26 @@ pub fn render(report: &ScanReport) -> String {
         let _ = writeln!(
             out,
             "Baseline {}: {} new, {} unchanged, {} fixed",
-            b.file,
+            v(&b.file),
             b.new,
             b.unchanged,
             b.fixed.len()
         );
         for f in &b.fixed {
-            let _ = writeln!(out, "  fixed: {} {}", f.rule_id, f.resource_arn);
+            let _ = writeln!(out, "  fixed: {} {}", v(&f.rule_id), v(&f.resource_arn));
+        }
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out);
+        for d in &report.diagnostics {
+            let _ = writeln!(out, "Diagnostic {}: {}", v(&d.code), v(&d.message));
         }
     }
     let _ = writeln!(out);
     if report.gate.passed {
         let _ = writeln!(out, "Gate: PASSED (fail-on {})", report.gate.fail_on);
     } else {
-        let _ = writeln!(out, "Gate: FAILED — {}", report.gate.reasons.join("; "));
+        let _ = writeln!(out, "Gate: FAILED — {}", v(&report.gate.reasons.join("; ")));
     }
     out
 }

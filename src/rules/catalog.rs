@@ -1,7 +1,7 @@
 //! The set of rules a scan runs: the built-in rules embedded in the binary, plus a
 //! user's own (`--rules DIR`), with the config's disables and severity overrides.
 
-use super::load::{load_dir, parse_rule, RuleError};
+use super::load::{duplicate_id, load_dir, parse_rule, retired_id, RuleError};
 use super::model::Rule;
 use crate::config::{validate_rule_references, Config, ConfigError};
 use include_dir::{include_dir, Dir};
@@ -56,7 +56,12 @@ impl RuleSet {
             let stem = file.path().file_stem().and_then(|s| s.to_str());
             let text = file.contents_utf8().unwrap_or_default();
             match parse_rule(text, &origin, stem) {
-                Ok(rule) => rules.push(rule),
+                Ok(rule) => match rules.iter().find(|r: &&Rule| r.spec.id == rule.spec.id) {
+                    Some(first) => {
+                        errors.push(duplicate_id(text, &origin, &rule.spec.id, &first.origin))
+                    }
+                    None => rules.push(rule),
+                },
                 Err(e) => errors.extend(e.errors),
             }
         }
@@ -73,26 +78,45 @@ impl RuleSet {
     /// Built-in rules plus `extra` (a user's directory), with `config` applied:
     /// disabled rules removed, severities overridden, rule ids in the config checked.
     pub fn load(extra: Option<&Path>, config: &Config) -> Result<RuleSet, RuleSetError> {
+        Ok(RuleSet::load_files(extra)?.configure(config)?)
+    }
+
+    /// Built-in rules plus `extra`, before any config is applied. A user rule may
+    /// not reuse a built-in id.
+    pub fn load_files(extra: Option<&Path>) -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::builtin()?;
         if let Some(dir) = extra {
             let user = load_dir(dir)?;
             let mut errors = Vec::new();
             for rule in &user {
-                if set.get(&rule.spec.id).is_some() {
-                    errors.push(format!(
-                        "{}: rule {} reuses a built-in rule id",
-                        rule.origin, rule.spec.id
+                if retired().iter().any(|(id, _)| *id == rule.spec.id) {
+                    let text = std::fs::read_to_string(&rule.origin).unwrap_or_default();
+                    errors.push(retired_id(&text, &rule.origin, &rule.spec.id));
+                } else if let Some(builtin) = set.get(&rule.spec.id) {
+                    let text = std::fs::read_to_string(&rule.origin).unwrap_or_default();
+                    errors.push(duplicate_id(
+                        &text,
+                        &rule.origin,
+                        &rule.spec.id,
+                        &format!("the built-in rule {}", builtin.origin),
                     ));
                 }
             }
             if !errors.is_empty() {
-                return Err(RuleError { errors }.into());
+                return Err(RuleError { errors });
             }
             set.rules.extend(user);
             set.rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         }
+        Ok(set)
+    }
+
+    /// Applies a config: checks the rule ids it names (a retired id is a warning:
+    /// its entries no longer match anything), removes disabled rules and overrides
+    /// severities.
+    pub fn configure(mut self, config: &Config) -> Result<RuleSet, ConfigError> {
         let retired = retired();
-        let mut known: Vec<&str> = set.rules.iter().map(|r| r.spec.id.as_str()).collect();
+        let mut known: Vec<&str> = self.rules.iter().map(|r| r.spec.id.as_str()).collect();
         known.extend(retired.iter().map(|(id, _)| id.as_str()));
         validate_rule_references(config, &known)?;
         let mentioned = config
@@ -103,21 +127,21 @@ impl RuleSet {
             .chain(config.waivers.iter().map(|w| (w.rule.as_str(), w.line)));
         for (id, line) in mentioned {
             if let Some((_, reason)) = retired.iter().find(|(r, _)| r == id) {
-                set.warnings.push(format!(
+                self.warnings.push(format!(
                     "{}:{line}: rule {id} is retired and no longer runs, so this entry matches nothing ({})",
                     config.origin,
                     reason.split(':').next().unwrap_or("see rules/RETIRED")
                 ));
             }
         }
-        set.rules
+        self.rules
             .retain(|r| !config.rules.disable.contains(&r.spec.id));
-        for rule in &mut set.rules {
+        for rule in &mut self.rules {
             if let Some(severity) = config.rules.severity.get(&rule.spec.id) {
                 rule.severity = *severity;
             }
         }
-        Ok(set)
+        Ok(self)
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

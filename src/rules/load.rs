@@ -1,7 +1,7 @@
 //! Parsing and compiling rule files, with every error located at file:line.
 
 use super::model::{Rule, RuleSpec};
-use crate::engine::check_expression;
+use crate::engine::{check_expression, CompileError, Expression};
 use crate::span::toml_error;
 use std::path::Path;
 
@@ -56,7 +56,7 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
         errors: vec![toml_error(origin, text, &e)],
     })?;
     let mut errors = Vec::new();
-    let id = spec.id.clone();
+    let id = crate::sanitize::visible(&spec.id);
     let mut err = |key: &str, message: String| {
         errors.push(format!(
             "{origin}:{}: rule {id}: {message}",
@@ -104,22 +104,20 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
             "precision must be very-high, high, medium or low".into(),
         );
     }
-    let mut compile = |key: &str, source: &str| -> Option<cel::Program> {
-        match cel::Program::compile(source) {
-            Ok(program) => {
-                for problem in check_expression(spec.resource, &program) {
+    let mut compile = |key: &str, source: &str| -> Option<Expression> {
+        match Expression::compile(source) {
+            Ok(expression) => {
+                for problem in check_expression(spec.resource, &expression) {
                     err(key, format!("{key}: {problem}"));
                 }
-                Some(program)
+                Some(expression)
             }
-            Err(e) => {
-                let first = e
-                    .to_string()
-                    .lines()
-                    .next()
-                    .unwrap_or("syntax error")
-                    .to_string();
+            Err(CompileError::Syntax(first)) => {
                 err(key, format!("{key} does not compile: {first}"));
+                None
+            }
+            Err(limit) => {
+                err(key, format!("{key} {limit}"));
                 None
             }
         }
@@ -144,15 +142,23 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
     })
 }
 
-/// Loads every `*.toml` below `dir`, collecting all errors.
+/// Loads every `*.toml` below `dir`, collecting all errors. Each file is read once
+/// however many symbolic links lead to it, a directory loop is followed once, and
+/// one id in two files is an error naming both.
 pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
     let mut files = Vec::new();
-    collect_toml(dir, &mut files).map_err(|e| RuleError {
+    let mut visited = std::collections::HashSet::new();
+    collect_toml(dir, &mut visited, &mut files).map_err(|e| RuleError {
         errors: vec![format!("{}: cannot read rules: {e}", dir.display())],
     })?;
     files.sort();
-    let mut rules = Vec::new();
+    // The same file reached through two links: keep the first path to it.
+    let mut seen_files = std::collections::HashSet::new();
+    files.retain(|path| seen_files.insert(std::fs::canonicalize(path).unwrap_or(path.clone())));
+    let mut rules: Vec<Rule> = Vec::new();
     let mut errors = Vec::new();
+    let mut first_of_id: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
     for path in files {
         let origin = path.display().to_string();
         let stem = path
@@ -161,7 +167,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
             .map(str::to_string);
         match std::fs::read_to_string(&path) {
             Ok(text) => match parse_rule(&text, &origin, stem.as_deref()) {
-                Ok(rule) => rules.push(rule),
+                Ok(rule) => match first_of_id.get(&rule.spec.id) {
+                    Some(first) => errors.push(duplicate_id(&text, &origin, &rule.spec.id, first)),
+                    None => {
+                        first_of_id.insert(rule.spec.id.clone(), origin);
+                        rules.push(rule);
+                    }
+                },
                 Err(e) => errors.extend(e.errors),
             },
             Err(e) => errors.push(format!("{origin}: cannot read rule: {e}")),
@@ -174,11 +186,40 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
     }
 }
 
-fn collect_toml(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+/// The error for a rule id defined a second time: one rule id, one rule, or its
+/// findings and weight would count twice.
+pub(crate) fn duplicate_id(text: &str, origin: &str, id: &str, first: &str) -> String {
+    format!(
+        "{origin}:{}: rule {id}: id is already defined in {first}; one rule id, one rule",
+        key_line(text, "id")
+    )
+}
+
+/// A user rule taking an id that was retired: a baseline, waiver or CI script
+/// naming it must never start matching a different check.
+pub(crate) fn retired_id(text: &str, origin: &str, id: &str) -> String {
+    format!(
+        "{origin}:{}: rule {id}: id was retired from the built-in rules (rules/RETIRED) and is never reused; give the rule a new id",
+        key_line(text, "id")
+    )
+}
+
+fn collect_toml(
+    dir: &Path,
+    visited: &mut std::collections::HashSet<std::path::PathBuf>,
+    out: &mut Vec<std::path::PathBuf>,
+) -> std::io::Result<()> {
+    // A directory already walked (a link back up the tree) is not walked again.
+    if !visited.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
         if path.is_dir() {
-            collect_toml(&path, out)?;
+            collect_toml(&path, visited, out)?;
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);
         }

@@ -1,5 +1,6 @@
 //! The rule file format and the closed vocabularies it uses.
 
+use crate::engine::Expression;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -191,15 +192,15 @@ pub struct Remediation {
     pub terraform: Option<String>,
 }
 
-/// A rule ready to run: its metadata plus compiled CEL programs.
+/// A rule ready to run: its metadata plus compiled CEL expressions.
 #[derive(Debug)]
 pub struct Rule {
     pub spec: RuleSpec,
     /// Where it came from (`builtin:rules/kms/RR-KMS-001.toml` or a path).
     pub origin: String,
-    pub scope: Option<cel::Program>,
-    pub condition: cel::Program,
-    pub message: cel::Program,
+    pub scope: Option<Expression>,
+    pub condition: Expression,
+    pub message: Expression,
     /// Effective severity after config overrides.
     pub severity: Severity,
 }

@@ -319,6 +319,7 @@ pub fn report() -> ScanReport {
         waivers: waivers.clone(),
         resources_evaluated: 9,
         rules_run: 4,
+        diagnostics: Vec::new(),
     };
     let scores = regionready::score::compute(&evaluation);
     let summary = Summary::of(&findings, 5, gaps.len());
@@ -360,6 +361,7 @@ pub fn report() -> ScanReport {
                 region: "us-east-1".into(),
             }],
         }),
+        diagnostics: Vec::new(),
     }
 }
 

@@ -1,0 +1,299 @@
+//! Rule expressions compiled with limits, so a hostile or careless rule file can
+//! neither overflow a stack nor run forever.
+//!
+//! Three guards, each independent of the CEL interpreter's internals so they hold
+//! across engine upgrades:
+//! 1. a textual pre-check of size and nesting before the parser runs (the parser
+//!    recurses once per bracket or `?:` level and overflows, or panics, on deep input);
+//! 2. a depth check of the parsed tree, since evaluation recurses once per level
+//!    (evaluation threads get a stack sized for [`MAX_AST_DEPTH`], see
+//!    [`EVALUATION_STACK_BYTES`]);
+//! 3. every comprehension's range is wrapped in a call to [`super::budget`], which
+//!    charges the iterations to a per-evaluation budget.
+
+use super::budget;
+use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr};
+use cel::common::value::CelVal;
+use cel::{Context, ResolveResult, Value};
+
+/// Longest expression accepted, in bytes. The longest built-in one is under 500.
+pub const MAX_EXPRESSION_BYTES: usize = 8 * 1024;
+
+/// Deepest textual nesting accepted: brackets `(`, `[`, `{` plus `?` conditionals.
+/// Counted over the whole text, string literals included: a count that cannot be
+/// fooled by quoting matters more than a message with many parentheses.
+pub const MAX_NESTING: usize = 32;
+
+/// Deepest parsed tree accepted. A chain of 100 `+` terms is 100 levels deep.
+pub const MAX_AST_DEPTH: usize = 128;
+
+/// Stack of the thread that parses: generous for [`MAX_NESTING`] levels even in a
+/// debug build, where the parser takes about 130 KiB per bracket level.
+const PARSER_STACK_BYTES: usize = 64 << 20;
+
+/// Stack of each evaluation thread: generous for [`MAX_AST_DEPTH`] levels even in a
+/// debug build, where evaluation takes about 20 KiB per level. Only touched pages
+/// are committed, so the size costs address space, not memory.
+pub const EVALUATION_STACK_BYTES: usize = 32 << 20;
+
+/// Why an expression was refused at load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CompileError {
+    #[error("is {0} bytes long (at most {MAX_EXPRESSION_BYTES})")]
+    TooLong(usize),
+    #[error("nests {0} levels of brackets and ?: conditionals (at most {MAX_NESTING})")]
+    TooNested(usize),
+    #[error("does not compile: {0}")]
+    Syntax(String),
+    #[error(
+        "is more than {MAX_AST_DEPTH} levels deep once parsed; shorten its chains of operators"
+    )]
+    TooDeep,
+    #[error("uses {0}, which regionready's CEL does not support")]
+    Unsupported(&'static str),
+}
+
+/// A compiled rule expression, ready to evaluate under the budget.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    ast: IdedExpr,
+}
+
+impl Expression {
+    /// Checks, parses and prepares `source`.
+    pub fn compile(source: &str) -> Result<Expression, CompileError> {
+        if source.len() > MAX_EXPRESSION_BYTES {
+            return Err(CompileError::TooLong(source.len()));
+        }
+        let nesting = textual_nesting(source);
+        if nesting > MAX_NESTING {
+            return Err(CompileError::TooNested(nesting));
+        }
+        let ast = parse_on_large_stack(source)?;
+        check_tree(&ast)?;
+        Ok(Expression {
+            ast: with_budget(ast),
+        })
+    }
+
+    /// The parsed tree (comprehension ranges wrapped in the budget call).
+    pub fn ast(&self) -> &IdedExpr {
+        &self.ast
+    }
+
+    /// Evaluates in `ctx`. The caller starts the budget (see [`budget::start`]).
+    pub fn evaluate(&self, ctx: &Context) -> ResolveResult {
+        Value::resolve(&self.ast, ctx)
+    }
+}
+
+/// Upper bound of the parser's recursion: the deepest bracket nesting plus every
+/// `?` (a chain of conditionals nests without brackets).
+fn textual_nesting(source: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut conditionals = 0usize;
+    for b in source.bytes() {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'?' => conditionals += 1,
+            _ => {}
+        }
+    }
+    deepest + conditionals
+}
+
+/// Parses on a thread of its own with a large stack, so the caller's stack size
+/// (2 MiB on test threads) never matters. A panic in the parser is an error.
+fn parse_on_large_stack(source: &str) -> Result<IdedExpr, CompileError> {
+    let source = source.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("regionready-cel-parse".into())
+        .stack_size(PARSER_STACK_BYTES)
+        .spawn(move || {
+            cel::parser::Parser::new()
+                .parse(&source)
+                .map_err(|e| first_line(&e.to_string()))
+        });
+    let handle =
+        spawned.map_err(|e| CompileError::Syntax(format!("the parser could not start: {e}")))?;
+    match handle.join() {
+        Ok(result) => result.map_err(CompileError::Syntax),
+        Err(_) => Err(CompileError::Syntax(
+            "the CEL parser failed on this expression".into(),
+        )),
+    }
+}
+
+/// The parser's first line, which may quote the expression: made visible.
+fn first_line(text: &str) -> String {
+    crate::sanitize::visible(
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("syntax error"),
+    )
+}
+
+/// Depth and supported constructs, walked with an explicit stack so the check
+/// itself cannot overflow whatever the tree.
+fn check_tree(root: &IdedExpr) -> Result<(), CompileError> {
+    let mut pending: Vec<(&IdedExpr, usize)> = vec![(root, 1)];
+    let mut deepest = 0;
+    while let Some((e, depth)) = pending.pop() {
+        deepest = deepest.max(depth);
+        if deepest > MAX_AST_DEPTH {
+            return Err(CompileError::TooDeep);
+        }
+        let next = depth + 1;
+        match &e.expr {
+            Expr::Unspecified => return Err(CompileError::Unsupported("an empty expression")),
+            Expr::Struct(_) => return Err(CompileError::Unsupported("a message literal")),
+            Expr::Literal(value) => {
+                if !matches!(
+                    value,
+                    CelVal::String(_)
+                        | CelVal::Boolean(_)
+                        | CelVal::Int(_)
+                        | CelVal::UInt(_)
+                        | CelVal::Double(_)
+                        | CelVal::Bytes(_)
+                        | CelVal::Null
+                ) {
+                    return Err(CompileError::Unsupported("a literal of this type"));
+                }
+            }
+            Expr::Ident(_) => {}
+            Expr::Select(s) => pending.push((&s.operand, next)),
+            Expr::Call(c) => {
+                pending.extend(c.target.iter().map(|t| (t.as_ref(), next)));
+                pending.extend(c.args.iter().map(|a| (a, next)));
+            }
+            Expr::List(l) => pending.extend(l.elements.iter().map(|x| (x, next))),
+            Expr::Map(m) => {
+                for entry in &m.entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) if !me.optional => {
+                            pending.push((&me.key, next));
+                            pending.push((&me.value, next));
+                        }
+                        _ => return Err(CompileError::Unsupported("an optional or field entry")),
+                    }
+                }
+            }
+            Expr::Comprehension(c) => {
+                for part in [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ] {
+                    pending.push((part, next));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Wraps every comprehension range `r` into `@budget(r, accumulates)`. `map` and
+/// `filter` rebuild their result list on each step, so they cost the square of
+/// the range; `exists` and `all` cost the range. The tree is at most
+/// [`MAX_AST_DEPTH`] deep here, so recursion is bounded.
+fn with_budget(mut e: IdedExpr) -> IdedExpr {
+    match &mut e.expr {
+        Expr::Select(s) => {
+            let operand = std::mem::take(s.operand.as_mut());
+            *s.operand = with_budget(operand);
+        }
+        Expr::Call(c) => {
+            if let Some(t) = c.target.as_mut() {
+                let target = std::mem::take(t.as_mut());
+                **t = with_budget(target);
+            }
+            c.args = std::mem::take(&mut c.args)
+                .into_iter()
+                .map(with_budget)
+                .collect();
+        }
+        Expr::List(l) => {
+            l.elements = std::mem::take(&mut l.elements)
+                .into_iter()
+                .map(with_budget)
+                .collect();
+        }
+        Expr::Map(m) => {
+            for entry in &mut m.entries {
+                if let EntryExpr::MapEntry(me) = &mut entry.expr {
+                    me.key = with_budget(std::mem::take(&mut me.key));
+                    me.value = with_budget(std::mem::take(&mut me.value));
+                }
+            }
+        }
+        Expr::Comprehension(c) => {
+            let accumulates = matches!(c.accu_init.expr, Expr::List(_));
+            let range = with_budget(std::mem::take(&mut c.iter_range));
+            c.iter_range = IdedExpr {
+                id: range.id,
+                expr: Expr::Call(CallExpr {
+                    func_name: budget::FUNCTION.to_string(),
+                    target: None,
+                    args: vec![
+                        range,
+                        IdedExpr {
+                            id: 0,
+                            expr: Expr::Literal(CelVal::Boolean(accumulates)),
+                        },
+                    ],
+                }),
+            };
+            c.accu_init = with_budget(std::mem::take(&mut c.accu_init));
+            c.loop_cond = with_budget(std::mem::take(&mut c.loop_cond));
+            c.loop_step = with_budget(std::mem::take(&mut c.loop_step));
+            c.result = with_budget(std::mem::take(&mut c.result));
+        }
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Struct(_) | Expr::Unspecified => {}
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_counts_brackets_and_conditionals() {
+        assert_eq!(textual_nesting("((a))[b]"), 2);
+        assert_eq!(textual_nesting("a ? b : c ? d : e"), 2);
+        assert_eq!(textual_nesting(")))"), 0);
+    }
+
+    #[test]
+    fn limits_are_errors_not_overflows() {
+        let deep = format!("{}1{}", "(".repeat(53), ")".repeat(53));
+        assert_eq!(
+            Expression::compile(&deep).unwrap_err(),
+            CompileError::TooNested(53)
+        );
+        let chain = vec!["'a'"; 200].join(" + ");
+        assert_eq!(
+            Expression::compile(&chain).unwrap_err(),
+            CompileError::TooDeep
+        );
+        let long = "a".repeat(MAX_EXPRESSION_BYTES + 1);
+        assert!(matches!(
+            Expression::compile(&long),
+            Err(CompileError::TooLong(_))
+        ));
+        let ternaries = format!("{}1", "true?1:".repeat(97));
+        assert!(matches!(
+            Expression::compile(&ternaries),
+            Err(CompileError::TooNested(97))
+        ));
+    }
+}

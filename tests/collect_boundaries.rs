@@ -43,6 +43,7 @@ fn only_the_collector_names_sdk_types() {
 /// IAM service prefix of the client each collector file uses.
 const FILES: &[(&str, &str)] = &[
     ("clients.rs", "sts"),
+    ("credentials.rs", "sts"),
     ("org.rs", "organizations"),
     ("kms.rs", "kms"),
     ("secrets.rs", "secretsmanager"),

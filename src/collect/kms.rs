@@ -79,6 +79,9 @@ pub(crate) async fn collect(
     let Some(keys) = list(ctx, client, account, region).await else {
         return Vec::new();
     };
+    if keys.is_empty() {
+        return Vec::new();
+    }
     let aliases = aliases(ctx, client, account, region).await;
     let mut out: Vec<KmsKey> = join_all(keys.into_iter().map(|(key_id, arn)| {
         let key_aliases = aliases

@@ -1,20 +1,27 @@
-//! The organization walk from the management account: accounts, the OU tree and
-//! service control policies with their content and targets.
+//! The organization walk from the management account or a delegated administrator:
+//! accounts with their lifecycle state, the OU tree and service control policies
+//! with their content and targets.
 //!
 //! Without Organizations access the scan still runs on the caller's own account;
 //! the walk then returns `None` and a gap says why, so SCP rules report `unknown`.
+//! Any later failure is charged to what it concerns and the walk goes on: an
+//! account the organization listed is never dropped because one call failed.
 
-use super::gaps::{classify, pages, Ctx, Failure};
+use super::gaps::{classify, pages, Ctx, Failure, MALFORMED};
 use crate::inventory::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, Tags, TargetType,
 };
 use aws_sdk_organizations::types::PolicyType;
 use aws_sdk_organizations::Client;
 use futures_util::future::join_all;
+use std::collections::HashMap;
 
 const SERVICE: &str = "organizations";
 
-/// Reads the organization. `None` (with a gap) when the caller cannot read it.
+/// Reads the organization. `None` (with a gap) when the caller cannot read it at
+/// all. A call that fails later loses only what it concerns: accounts already
+/// listed are kept, and an account whose OU or tags could not be read gets a gap
+/// of its own (charged to it, so its region pair is known to be uncertain).
 pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Organization> {
     let fail = |f: Failure, what: &str| {
         ctx.gap(
@@ -37,39 +44,126 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
         Err(e) => return fail(classify(&e), "DescribeOrganization"),
     };
     let listed = match pages!(ctx, client.list_accounts().into_paginator().send()) {
-        Ok(pages) => pages
-            .into_iter()
-            .flat_map(|p| p.accounts.unwrap_or_default())
-            .collect::<Vec<_>>(),
-        Err((_, f)) => return fail(f, "ListAccounts"),
+        Ok(pages) => flatten_accounts(pages),
+        Err((pages, f)) => {
+            let partial = flatten_accounts(pages);
+            if partial.is_empty() {
+                return fail(f, "ListAccounts");
+            }
+            ctx.gap(
+                caller,
+                None,
+                SERVICE,
+                f,
+                &format!(
+                    "ListAccounts (stopped after {} accounts: those are scanned, any others are not known)",
+                    partial.len()
+                ),
+            );
+            partial
+        }
     };
     if listed.is_empty() {
         return fail(
             Failure::new(
                 "NoOrganizationAccess",
-                "ListAccounts returned no account: not the management account?",
+                "ListAccounts returned no account: neither the management account nor a delegated administrator?",
             ),
             "ListAccounts",
         );
     }
+    let tree = tree(ctx, client, caller).await;
+    let listed: Vec<_> = listed
+        .into_iter()
+        .filter_map(|a| Some((a.id.clone()?, a)))
+        .collect();
+    let tags = join_all(listed.iter().map(|(id, _)| account_tags(ctx, client, id))).await;
+    let mut accounts: Vec<Account> = listed
+        .into_iter()
+        .zip(tags)
+        .map(|((id, a), tags)| {
+            let parent_id = match tree.parent_of.get(&id) {
+                Some(parent) => parent.clone(),
+                None => {
+                    unplaced_gap(ctx, &id, &tree);
+                    String::new()
+                }
+            };
+            Account {
+                parent_id,
+                name: a.name.unwrap_or_default(),
+                state: a.state.map(|s| s.as_str().to_string()),
+                status: a.status.map(|s| s.as_str().to_string()),
+                email: a.email,
+                tags,
+                id,
+            }
+        })
+        .collect();
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    let policies = policies(ctx, client, caller).await;
+    Some(Organization {
+        id,
+        management_account_id: management.or_else(|| Some(caller.to_string())),
+        root_id: tree.root_id.unwrap_or_default(),
+        organizational_units: tree.ous,
+        accounts,
+        policies,
+    })
+}
+
+fn flatten_accounts(
+    pages: Vec<aws_sdk_organizations::operation::list_accounts::ListAccountsOutput>,
+) -> Vec<aws_sdk_organizations::types::Account> {
+    pages
+        .into_iter()
+        .flat_map(|p| p.accounts.unwrap_or_default())
+        .collect()
+}
+
+/// The OU tree as far as it could be read.
+struct Tree {
+    root_id: Option<String>,
+    ous: Vec<OrganizationalUnit>,
+    /// Account id -> its parent (root or OU), for every account placed.
+    parent_of: HashMap<String, String>,
+    /// The first listing that failed: why an account may have no parent here.
+    first_failure: Option<(String, Failure)>,
+}
+
+/// Root, OUs breadth first, and the parent of each account from
+/// ListAccountsForParent. A failed listing is a gap and the walk goes on.
+async fn tree(ctx: &Ctx, client: &Client, caller: &str) -> Tree {
+    let mut tree = Tree {
+        root_id: None,
+        ous: Vec::new(),
+        parent_of: HashMap::new(),
+        first_failure: None,
+    };
+    let failed = |tree: &mut Tree, f: Failure, what: String| {
+        ctx.gap(caller, None, SERVICE, f.clone(), &what);
+        tree.first_failure.get_or_insert((what, f));
+    };
     let roots = match pages!(ctx, client.list_roots().into_paginator().send()) {
         Ok(pages) => pages
             .into_iter()
             .flat_map(|p| p.roots.unwrap_or_default())
             .collect::<Vec<_>>(),
-        Err((_, f)) => return fail(f, "ListRoots"),
+        Err((_, f)) => {
+            failed(&mut tree, f, "ListRoots".to_string());
+            return tree;
+        }
     };
     let Some(root_id) = roots.into_iter().find_map(|r| r.id) else {
-        return fail(
-            Failure::new("ResponseError", "ListRoots returned no root"),
-            "ListRoots",
+        failed(
+            &mut tree,
+            Failure::new(MALFORMED, "ListRoots returned no root"),
+            "ListRoots".to_string(),
         );
+        return tree;
     };
-
-    // OU tree, breadth first; the parent of each account comes from ListAccountsForParent.
-    let mut ous = Vec::new();
-    let mut parent_of = std::collections::HashMap::new();
-    let mut queue = vec![root_id.clone()];
+    tree.root_id = Some(root_id.clone());
+    let mut queue = vec![root_id];
     while let Some(parent) = queue.pop() {
         match pages!(
             ctx,
@@ -85,11 +179,11 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
                     .flat_map(|p| p.accounts.unwrap_or_default())
                 {
                     if let Some(id) = a.id {
-                        parent_of.insert(id, parent.clone());
+                        tree.parent_of.insert(id, parent.clone());
                     }
                 }
             }
-            Err((_, f)) => return fail(f, &format!("ListAccountsForParent {parent}")),
+            Err((_, f)) => failed(&mut tree, f, format!("ListAccountsForParent {parent}")),
         }
         match pages!(
             ctx,
@@ -106,7 +200,7 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
                 {
                     if let Some(id) = ou.id {
                         queue.push(id.clone());
-                        ous.push(OrganizationalUnit {
+                        tree.ous.push(OrganizationalUnit {
                             id,
                             name: ou.name.unwrap_or_default(),
                             parent_id: parent.clone(),
@@ -114,51 +208,41 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
                     }
                 }
             }
-            Err((_, f)) => return fail(f, &format!("ListOrganizationalUnitsForParent {parent}")),
+            Err((_, f)) => failed(
+                &mut tree,
+                f,
+                format!("ListOrganizationalUnitsForParent {parent}"),
+            ),
         }
     }
-    ous.sort_by(|a, b| a.id.cmp(&b.id));
-
-    let listed: Vec<_> = listed
-        .into_iter()
-        .filter_map(|a| Some((a.id.clone()?, a)))
-        .collect();
-    let tags = join_all(
-        listed
-            .iter()
-            .map(|(id, _)| account_tags(ctx, client, caller, id)),
-    )
-    .await;
-    let mut accounts: Vec<Account> = listed
-        .into_iter()
-        .zip(tags)
-        .map(|((id, a), tags)| Account {
-            parent_id: parent_of
-                .get(&id)
-                .cloned()
-                .unwrap_or_else(|| root_id.clone()),
-            name: a.name.unwrap_or_default(),
-            state: a.state.map(|s| s.as_str().to_string()),
-            status: a.status.map(|s| s.as_str().to_string()),
-            email: a.email,
-            tags,
-            id,
-        })
-        .collect();
-    accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    let policies = policies(ctx, client, caller).await;
-    Some(Organization {
-        id,
-        management_account_id: management.or_else(|| Some(caller.to_string())),
-        root_id,
-        organizational_units: ous,
-        accounts,
-        policies,
-    })
+    tree.ous.sort_by(|a, b| a.id.cmp(&b.id));
+    tree
 }
 
-/// Account tags choose region-pair overrides; unreadable tags stay `None`.
-async fn account_tags(ctx: &Ctx, client: &Client, caller: &str, account_id: &str) -> Option<Tags> {
+/// An account listed by ListAccounts but found under no parent that could be read:
+/// its OU (so an OU-based pair override and SCP inheritance) is unknown.
+fn unplaced_gap(ctx: &Ctx, account_id: &str, tree: &Tree) {
+    let (what, failure) = tree.first_failure.clone().unwrap_or_else(|| {
+        (
+            "ListAccountsForParent".to_string(),
+            Failure::new(
+                "AccountNotPlaced",
+                "the account was under none of the parents listed",
+            ),
+        )
+    });
+    ctx.gap(
+        account_id,
+        None,
+        SERVICE,
+        failure,
+        &format!("{what} (OU of account {account_id} unknown: OU pair override and inherited SCPs not known)"),
+    );
+}
+
+/// Account tags choose region-pair overrides. Unreadable tags stay `None` and the
+/// gap is the account's own: its pair may not be the one the scan assumed.
+async fn account_tags(ctx: &Ctx, client: &Client, account_id: &str) -> Option<Tags> {
     match pages!(
         ctx,
         client
@@ -176,11 +260,11 @@ async fn account_tags(ctx: &Ctx, client: &Client, caller: &str, account_id: &str
         ),
         Err((_, f)) => {
             ctx.gap(
-                caller,
+                account_id,
                 None,
                 SERVICE,
                 f,
-                &format!("ListTagsForResource {account_id}"),
+                &format!("ListTagsForResource {account_id} (account tags unknown: tag pair override not known)"),
             );
             None
         }

@@ -53,7 +53,7 @@ fn cluster(c: DbCluster) -> Option<RdsCluster> {
         identifier: c.db_cluster_identifier.unwrap_or_default(),
         engine: c.engine.unwrap_or_default(),
         status: c.status,
-        global_cluster_identifier: None,
+        global_cluster_identifier: c.global_cluster_identifier.filter(|g| !g.is_empty()),
         storage_encrypted: encrypted,
         // An unencrypted cluster has no key, whatever the field says.
         kms_key_id: if encrypted == Some(true) {
@@ -84,7 +84,12 @@ pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &
         instances(ctx, client, account, region)
     );
     let mut clusters = clusters.unwrap_or_default();
-    for c in &mut clusters {
+    // DescribeDBClusters is authoritative for membership; DescribeGlobalClusters
+    // only completes it (and failing, changes nothing it said).
+    for c in clusters
+        .iter_mut()
+        .filter(|c| c.global_cluster_identifier.is_none())
+    {
         let member_of = globals
             .iter()
             .find(|g| g.members.iter().any(|m| m.cluster_arn == c.arn));

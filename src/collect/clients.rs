@@ -8,6 +8,7 @@
 
 use super::credentials::{self, RefreshingRole};
 use super::gaps::{classify, Ctx, Failure};
+use super::integrity::CompleteXml;
 use super::CollectOptions;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -166,9 +167,10 @@ pub(crate) struct RegionClients {
     pub config: aws_sdk_config::Client,
 }
 
-/// Builds one service client for a session in a region: the session's retry
-/// partition, and the expired-token classifier when the session is a role.
-macro_rules! service_client {
+/// The configuration of one service client for a session in a region: the
+/// session's retry partition, and the expired-token classifier when the session is
+/// a role.
+macro_rules! service_config {
     ($krate:ident, $session:expr, $config:expr, $region:expr) => {{
         let mut builder = $krate::config::Builder::from($config).retry_partition(
             $krate::config::retry::RetryPartition::new(format!(
@@ -181,7 +183,7 @@ macro_rules! service_client {
         if let Some(role) = &$session.role {
             builder = builder.retry_classifier(credentials::ExpiredToken::new(role.clone()));
         }
-        $krate::Client::from_conf(builder.build())
+        builder
     }};
 }
 
@@ -189,11 +191,23 @@ impl RegionClients {
     pub(crate) fn new(session: &Session, region: &str) -> RegionClients {
         let config = in_region(&session.config, region);
         RegionClients {
-            kms: service_client!(aws_sdk_kms, session, &config, region),
-            secrets: service_client!(aws_sdk_secretsmanager, session, &config, region),
-            dynamodb: service_client!(aws_sdk_dynamodb, session, &config, region),
-            rds: service_client!(aws_sdk_rds, session, &config, region),
-            config: service_client!(aws_sdk_config, session, &config, region),
+            kms: aws_sdk_kms::Client::from_conf(
+                service_config!(aws_sdk_kms, session, &config, region).build(),
+            ),
+            secrets: aws_sdk_secretsmanager::Client::from_conf(
+                service_config!(aws_sdk_secretsmanager, session, &config, region).build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                service_config!(aws_sdk_dynamodb, session, &config, region).build(),
+            ),
+            rds: aws_sdk_rds::Client::from_conf(
+                service_config!(aws_sdk_rds, session, &config, region)
+                    .interceptor(CompleteXml)
+                    .build(),
+            ),
+            config: aws_sdk_config::Client::from_conf(
+                service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
         }
     }
 }

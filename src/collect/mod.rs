@@ -12,6 +12,7 @@ mod config_service;
 mod credentials;
 mod dynamodb;
 pub(crate) mod gaps;
+mod integrity;
 mod kms;
 mod org;
 mod pacing;

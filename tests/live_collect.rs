@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Output;
 use support::moto::{run, scanner, Moto};
-use support::proxy::{corpus, fail, Action, Proxy, Rule, Settings};
+use support::proxy::{corpus, fail, Action, Proxy, RateLimit, Rule, Settings};
 
 /// Seed values (ARNs, ids) -> stable names, longest first so ARNs win over ids.
 fn names(seed: &Value) -> Vec<(String, String)> {
@@ -735,4 +735,105 @@ fn live_scan_findings_are_exact() {
     ];
     want.sort();
     pretty_assertions::assert_eq!(got, want);
+}
+
+/// AWS limits ListTagsOfResource and DescribeContinuousBackups to about 10 calls
+/// per second per account; the emulator never throttles. The proxy enforces that
+/// limit per access key: 300 tables are still read in full, with no gap.
+#[test]
+fn three_hundred_tables_at_ten_calls_per_second_are_read_without_gaps() {
+    let moto = Moto::start();
+    moto.seed(&["tables", "300"]);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: emulator_gaps(),
+            rate_limit: Some(RateLimit {
+                operations: vec![
+                    "ListTagsOfResource".to_string(),
+                    "DescribeContinuousBackups".to_string(),
+                ],
+                per_second: 10,
+            }),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy.url(), dir.path(), &[]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    let dynamodb_gaps: Vec<&str> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.service == "dynamodb")
+        .map(|g| g.message.as_str())
+        .collect();
+    assert_eq!(dynamodb_gaps, Vec::<&str>::new());
+    let tables: Vec<_> = inv
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter())
+        .flat_map(|r| r.dynamodb_tables.iter())
+        .collect();
+    assert_eq!(tables.len(), 300);
+    assert!(tables
+        .iter()
+        .all(|t| t.pitr_enabled == Some(false) && t.tags.as_ref().is_some_and(|t| t.len() == 1)));
+    // Paced below the limit: the proxy had (next to) nothing to refuse.
+    assert!(
+        proxy.throttled() <= 5,
+        "throttled {} times",
+        proxy.throttled()
+    );
+}
+
+/// Assumed-role credentials expire (after an hour in AWS; after 300 ms here,
+/// where the proxy refuses session credentials older than that with
+/// `ExpiredToken`, which the emulator never does). Each account's role is assumed
+/// again and the failed request retried: no gap, nothing lost. Requests are slowed
+/// down so that every member's scan outlives several sessions.
+#[test]
+fn expired_session_credentials_are_renewed_mid_scan() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["full"]);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: [vec![global_table_patch()], emulator_gaps()].concat(),
+            delay: Some(std::time::Duration::from_millis(40)),
+            expire_sessions_after: Some(std::time::Duration::from_millis(300)),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy.url(), dir.path(), &["--concurrency", "4"]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    assert!(proxy.expired() > 0, "the scan outlived its credentials");
+    let expired_gaps: Vec<String> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.error_code != "NoConfigurationRecorder" && g.error_code != "HTTP500")
+        .map(|g| {
+            format!(
+                "{} {:?} {} {}",
+                g.account_id, g.region, g.error_code, g.message
+            )
+        })
+        .collect();
+    assert_eq!(expired_gaps, Vec::<String>::new());
+    let assumed = proxy.operations().get("AssumeRole").copied().unwrap_or(0);
+    assert!(
+        assumed > 2,
+        "each member's role assumed again, got {assumed}"
+    );
+    // Both members were read in full: member0's key and table, member1's secret.
+    let lines = summary(&inv, &seed);
+    for want in [
+        "<member0> us-east-1 kms <a_key>",
+        "<member0> us-east-1 table arn:aws:dynamodb:us-east-1:<member0>:table/a-table",
+        "<member1> eu-west-1 secret <b_secret>",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(want)), "{want} missing");
+    }
 }

@@ -37,10 +37,14 @@ impl Ctx {
     /// Waits for a free request slot; hold the permit while the request runs.
     pub(crate) async fn permit(&self) -> Option<SemaphorePermit<'_>> {
         let permit = self.semaphore.acquire().await.ok();
+        self.count_request();
+        permit
+    }
+
+    fn count_request(&self) {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         self.progress
             .requests(n, self.errors.load(Ordering::Relaxed));
-        permit
     }
 
     /// Runs one request under a permit.
@@ -57,8 +61,18 @@ impl Ctx {
         operation: &'static str,
         request: F,
     ) -> F::Output {
-        self.pacer.wait(account, operation).await;
-        self.send(request).await
+        // The turn is checked again once a request slot is free: waiting for the
+        // slot may have let several turns pass, and they must not go out at once.
+        loop {
+            self.pacer.wait(account, operation).await;
+            let permit = self.semaphore.acquire().await.ok();
+            if self.pacer.take(account, operation) {
+                self.count_request();
+                let out = request.await;
+                drop(permit);
+                return out;
+            }
+        }
     }
 
     /// Records what could not be read. `what` names the operation (and resource).

@@ -17,13 +17,20 @@ pub(crate) const PACED_PER_SECOND: u32 = 8;
 
 #[derive(Default)]
 pub(crate) struct Pacer {
+    /// Next free turn per (account, operation), handed out in order.
     next_slot: Mutex<HashMap<(String, &'static str), Instant>>,
+    /// When a request of (account, operation) last went out.
+    last_sent: Mutex<HashMap<(String, &'static str), Instant>>,
+}
+
+fn interval() -> Duration {
+    Duration::from_secs(1) / PACED_PER_SECOND
 }
 
 impl Pacer {
     /// Waits until this call's slot for (account, operation).
     pub(crate) async fn wait(&self, account: &str, operation: &'static str) {
-        let interval = Duration::from_secs(1) / PACED_PER_SECOND;
+        let interval = interval();
         let slot = {
             let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
@@ -33,6 +40,21 @@ impl Pacer {
             slot
         };
         tokio::time::sleep_until(slot).await;
+    }
+
+    /// Whether a request may go out now (a full interval since the last one); if
+    /// so, it is recorded as sent.
+    pub(crate) fn take(&self, account: &str, operation: &'static str) -> bool {
+        let mut sent = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let key = (account.to_string(), operation);
+        match sent.get(&key) {
+            Some(last) if now.duration_since(*last) < interval() => false,
+            _ => {
+                sent.insert(key, now);
+                true
+            }
+        }
     }
 }
 
@@ -56,5 +78,14 @@ mod tests {
             .wait("111111111111", "DescribeContinuousBackups")
             .await;
         assert!(t.elapsed() < Duration::from_millis(50));
+    }
+
+    #[test]
+    fn two_requests_never_go_out_within_one_interval() {
+        let pacer = Pacer::default();
+        assert!(pacer.take("111111111111", "ListTagsOfResource"));
+        assert!(!pacer.take("111111111111", "ListTagsOfResource"));
+        assert!(pacer.take("111111111111", "DescribeContinuousBackups"));
+        assert!(pacer.take("222222222222", "ListTagsOfResource"));
     }
 }

@@ -837,3 +837,261 @@ fn expired_session_credentials_are_renewed_mid_scan() {
         assert!(lines.iter().any(|l| l.starts_with(want)), "{want} missing");
     }
 }
+
+/// Moto's reserved key id behind `alias/aws/secretsmanager` (its ListAliases names
+/// it; its ListKeys does not list the key, AWS's does).
+const SECRETS_MANAGER_KEY: &str = "fee5173a-3972-428e-ae73-cd4c2a371222";
+/// The same for `alias/aws/dynamodb`.
+const DYNAMODB_KEY: &str = "7e6aa0ea-15a4-4e72-8b32-58e46e776888";
+/// The same for `alias/aws/rds`.
+const RDS_KEY: &str = "f5f30938-abed-41a2-a0f6-5482d02a2489";
+
+fn patch(f: impl Fn(&mut Value) + Send + Sync + 'static) -> Action {
+    Action::Patch(std::sync::Arc::new(f))
+}
+
+/// The emulator's answers corrected to AWS's shapes (each from the API reference
+/// and the recorded, model-validated bodies of `tests/corpus/`):
+/// - accounts carry `State` only (the retired `Status` removed);
+/// - `orders` is a legacy (2017.11.29) global table in us-east-1 and eu-west-1:
+///   ListGlobalTables and DescribeGlobalTable name it (the emulator has neither,
+///   and DescribeTable says nothing of it, as in AWS);
+/// - AWS created its managed key for Secrets Manager where a secret uses the
+///   default key (us-east-1), and for DynamoDB in member1's ap-southeast-2: ListKeys
+///   lists them and DescribeKey says `KeyManager: AWS` (the emulator lists neither);
+/// - the replica of `app/db` is encrypted with the key the seed asked for, the
+///   multi-Region replica key (the emulator always says aws/secretsmanager);
+/// - an encrypted Aurora cluster created without a key names the AWS-managed
+///   `aws/rds` key by ARN (the emulator says `default_kms_key_id`);
+/// - ListTagsOfResource and DescribeContinuousBackups at 10 calls per second.
+fn aws_corrections(seed: &Value) -> Settings {
+    let management = seed["management"].as_str().expect("management").to_string();
+    let member1 = seed["members"][1].as_str().expect("member1").to_string();
+    let mrk_replica = seed["mrk_replica"]
+        .as_str()
+        .expect("mrk_replica")
+        .to_string();
+    let state_only = || {
+        patch(|v: &mut Value| {
+            for a in v["Accounts"].as_array_mut().into_iter().flatten() {
+                if let Some(status) = a.as_object_mut().and_then(|a| a.remove("Status")) {
+                    a["State"] = status;
+                }
+            }
+        })
+    };
+    let m = management.clone();
+    let sm_key = patch(move |v: &mut Value| {
+        if let Some(keys) = v["Keys"].as_array_mut() {
+            keys.push(json!({
+                "KeyId": SECRETS_MANAGER_KEY,
+                "KeyArn": format!("arn:aws:kms:us-east-1:{m}:key/{SECRETS_MANAGER_KEY}")
+            }));
+        }
+    });
+    let m1 = member1.clone();
+    let ddb_key = patch(move |v: &mut Value| {
+        let mine = v.to_string().contains(&m1);
+        if let Some(keys) = v["Keys"].as_array_mut().filter(|_| mine) {
+            keys.push(json!({
+                "KeyId": DYNAMODB_KEY,
+                "KeyArn": format!("arn:aws:kms:ap-southeast-2:{m1}:key/{DYNAMODB_KEY}")
+            }));
+        }
+    });
+    let replica_key = mrk_replica.clone();
+    let replica_status = patch(move |v: &mut Value| {
+        for r in v["ReplicationStatus"].as_array_mut().into_iter().flatten() {
+            r["KmsKeyId"] = json!(replica_key);
+        }
+    });
+    let replica_secret = patch(move |v: &mut Value| {
+        for s in v["SecretList"].as_array_mut().into_iter().flatten() {
+            if s.get("PrimaryRegion").is_some() {
+                s["KmsKeyId"] = json!(mrk_replica);
+            }
+        }
+    });
+    let legacy = |path: &str| {
+        support::proxy::corpus_with(
+            path,
+            &[
+                ("sessions", "orders"),
+                ("222222222222", management.as_str()),
+            ],
+        )
+    };
+    let mut rules = vec![
+        Rule::new("ListAccounts", state_only()),
+        Rule::new("ListAccountsForParent", state_only()),
+        Rule::new(
+            "ListGlobalTables",
+            legacy("dynamodb/ListGlobalTables/legacy.json"),
+        )
+        .signed_by("testing"),
+        Rule::new(
+            "DescribeGlobalTable",
+            legacy("dynamodb/DescribeGlobalTable/legacy.json"),
+        )
+        .signed_by("testing"),
+        Rule::new("ListKeys", sm_key)
+            .signed_by("testing")
+            .in_region("us-east-1"),
+        Rule::new(
+            "DescribeKey",
+            support::proxy::corpus_with(
+                "kms/DescribeKey/aws-managed.json",
+                &[
+                    ("00000001-1234-5678-9abc-def012345678", SECRETS_MANAGER_KEY),
+                    ("222222222222", management.as_str()),
+                ],
+            ),
+        )
+        .body_contains(SECRETS_MANAGER_KEY),
+        Rule::new("ListKeys", ddb_key).in_region("ap-southeast-2"),
+        Rule::new("DescribeSecret", replica_status)
+            .signed_by("testing")
+            .in_region("us-east-1"),
+        Rule::new("ListSecrets", replica_secret)
+            .signed_by("testing")
+            .in_region("eu-west-1"),
+    ];
+    for region in ["us-east-1", "eu-west-1"] {
+        let key = format!("arn:aws:kms:{region}:{management}:key/{RDS_KEY}");
+        rules.push(
+            Rule::new(
+                "DescribeDBClusters",
+                Action::Replace(vec![(
+                    "<KmsKeyId>default_kms_key_id</KmsKeyId>".to_string(),
+                    format!("<KmsKeyId>{key}</KmsKeyId>"),
+                )]),
+            )
+            .signed_by("testing")
+            .in_region(region),
+        );
+    }
+    rules.extend(emulator_gaps());
+    Settings {
+        rules,
+        rate_limit: Some(RateLimit {
+            operations: vec![
+                "ListTagsOfResource".to_string(),
+                "DescribeContinuousBackups".to_string(),
+            ],
+            per_second: 10,
+        }),
+        ..Settings::default()
+    }
+}
+
+/// Findings of a JSON report, seed ids replaced by names: status, rule, resource.
+fn report_findings(out: &Output, seed: &Value) -> Vec<String> {
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let names = names(seed);
+    let mut lines: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            normalize(
+                &format!(
+                    "{} {} {} {}",
+                    f["status"].as_str().unwrap_or("-"),
+                    f["rule_id"].as_str().unwrap_or("-"),
+                    f["account_id"].as_str().unwrap_or("-"),
+                    f["resource_arn"].as_str().unwrap_or("-")
+                ),
+                &names,
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The seeded estate described by hand (`tests/estates/full-aws.json`, the seed's
+/// ids as `<name>` placeholders), as AWS would report it.
+fn hand_written_inventory(seed: &Value, dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(support::moto::root().join("tests/estates/full-aws.json"))
+        .expect("tests/estates/full-aws.json");
+    let mut text = text;
+    for (value, name) in names(seed) {
+        text = text.replace(&name, &value);
+    }
+    let suffix = seed["replicated"]
+        .as_str()
+        .and_then(|a| a.rsplit('-').next())
+        .expect("suffix");
+    text = text.replace("<suffix>", suffix);
+    for key in ["single", "mrk", "a_key"] {
+        let arn = seed[key].as_str().expect("key ARN");
+        let id = arn.rsplit('/').next().expect("key id");
+        text = text.replace(&format!("<{key}_id>"), id);
+    }
+    let path = dir.join("hand-written.json");
+    std::fs::write(&path, text).expect("write inventory");
+    path
+}
+
+/// Done when: against an emulator whose answers are corrected to AWS's shapes, a
+/// live scan reports exactly the findings the same estate gives from a
+/// hand-written inventory, with no account dropped.
+#[test]
+fn an_aws_shaped_emulator_gives_the_findings_of_the_hand_written_inventory() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["full"]);
+    let proxy = Proxy::start(moto.port, aws_corrections(&seed));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scan = |extra: &[&str]| {
+        let mut c = scanner(&proxy.url(), dir.path());
+        c.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+        ])
+        .args(extra);
+        run(c)
+    };
+    let (collected, inv) = collect(&proxy.url(), dir.path(), &[]);
+    assert!(collected.status.success(), "{}", stderr(&collected));
+    let inv = inv.expect("inventory");
+    if std::env::var_os("REGIONREADY_PRINT_INVENTORY").is_some() {
+        println!(
+            "{}",
+            normalize(&serde_json::to_string_pretty(&inv).unwrap(), &names(&seed))
+        );
+    }
+    let accounts: Vec<&str> = inv.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(accounts.len(), 3, "no account dropped: {accounts:?}");
+    // What the corrections change in the inventory, against the emulator-shaped
+    // expectations of `live_inventory_matches_the_seeded_estate`.
+    let lines = summary(&inv, &seed);
+    for want in [
+        "<management> us-east-1 table arn:aws:dynamodb:us-east-1:<management>:table/orders status=\"ACTIVE\" replicas=[\"eu-west-1:\\\"ACTIVE\\\"\"] version=\"2017.11.29\"",
+        "<management> eu-west-1 table arn:aws:dynamodb:eu-west-1:<management>:table/orders status=\"ACTIVE\" replicas=[\"us-east-1:\\\"ACTIVE\\\"\"] version=\"2017.11.29\"",
+        "<management> us-east-1 secret <replicated> key=\"<single>\" primary_region=- replicas=[\"eu-west-1:\\\"InSync\\\":\\\"<mrk_replica>\\\"\"]",
+        "<management> us-east-1 kms arn:aws:kms:us-east-1:<management>:key/fee5173a-3972-428e-ae73-cd4c2a371222 manager=Aws",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(want)), "{want}\nnot in {lines:#?}");
+    }
+    assert!(
+        !lines.iter().any(|l| l.contains(DYNAMODB_KEY)),
+        "an AWS-managed key is not the owner's resource in a swept region"
+    );
+    let live = scan(&[]);
+    let path = hand_written_inventory(&seed, dir.path());
+    let saved = scan(&["--inventory", path.to_str().expect("path")]);
+    assert_eq!(
+        saved.status.code(),
+        live.status.code(),
+        "{}",
+        stderr(&saved)
+    );
+    pretty_assertions::assert_eq!(
+        report_findings(&live, &seed),
+        report_findings(&saved, &seed)
+    );
+}

@@ -93,7 +93,12 @@ def full():
     kms_east.create_alias(AliasName="alias/app-secrets", TargetKeyId=single["KeyId"])
     sm = client("secretsmanager", "us-east-1")
     replicated = sm.create_secret(
-        Name="app/db", SecretString="x", KmsKeyId=single["Arn"], AddReplicaRegions=[{"Region": "eu-west-1"}]
+        Name="app/db",
+        SecretString="x",
+        KmsKeyId=single["Arn"],
+        # The replica asks for the multi-Region replica key; the emulator ignores it
+        # and reports alias/aws/secretsmanager (AWS reports the key asked for).
+        AddReplicaRegions=[{"Region": "eu-west-1", "KmsKeyId": replica["Arn"]}],
     )["ARN"]
     local = sm.create_secret(Name="app/local", SecretString="x", Tags=[{"Key": "team", "Value": "core"}])["ARN"]
     table("us-east-1", "orders", True)

@@ -42,6 +42,8 @@ pub enum Action {
     Raw(u16, String, Vec<u8>),
     /// Close the connection without answering.
     Drop,
+    /// Forward, then replace text in the response (XML answers).
+    Replace(Vec<(String, String)>),
 }
 
 /// A recorded body, as [`Action::Corpus`] serves it.
@@ -402,6 +404,15 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
                 body,
             )),
             Some(Action::Drop) => None,
+            Some(Action::Replace(pairs)) => {
+                forward(&request, upstream_port).map(|(status, body)| {
+                    let mut text = String::from_utf8_lossy(&body).to_string();
+                    for (from, to) in &pairs {
+                        text = text.replace(from.as_str(), to);
+                    }
+                    (status, Vec::new(), text.into_bytes())
+                })
+            }
             Some(Action::Patch(patch)) => forward(&request, upstream_port).map(|(status, body)| {
                 let body = match serde_json::from_slice::<Value>(&body) {
                     Ok(mut v) => {

@@ -787,7 +787,7 @@ fn three_hundred_tables_at_ten_calls_per_second_are_read_without_gaps() {
     );
 }
 
-/// Assumed-role credentials expire (after an hour in AWS; after 300 ms here,
+/// Assumed-role credentials expire (after an hour in AWS; after two seconds here,
 /// where the proxy refuses session credentials older than that with
 /// `ExpiredToken`, which the emulator never does). Each account's role is assumed
 /// again and the failed request retried: no gap, nothing lost. Requests are slowed
@@ -800,13 +800,13 @@ fn expired_session_credentials_are_renewed_mid_scan() {
         moto.port,
         Settings {
             rules: [vec![global_table_patch()], emulator_gaps()].concat(),
-            delay: Some(std::time::Duration::from_millis(40)),
-            expire_sessions_after: Some(std::time::Duration::from_millis(300)),
+            delay: Some(std::time::Duration::from_millis(100)),
+            expire_sessions_after: Some(std::time::Duration::from_secs(2)),
             ..Settings::default()
         },
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let (out, inv) = collect(&proxy.url(), dir.path(), &["--concurrency", "4"]);
+    let (out, inv) = collect(&proxy.url(), dir.path(), &["--concurrency", "2"]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("inventory written");
     assert!(proxy.expired() > 0, "the scan outlived its credentials");
@@ -854,8 +854,9 @@ fn patch(f: impl Fn(&mut Value) + Send + Sync + 'static) -> Action {
 /// and the recorded, model-validated bodies of `tests/corpus/`):
 /// - accounts carry `State` only (the retired `Status` removed);
 /// - `orders` is a legacy (2017.11.29) global table in us-east-1 and eu-west-1:
-///   ListGlobalTables and DescribeGlobalTable name it (the emulator has neither,
-///   and DescribeTable says nothing of it, as in AWS);
+///   ListGlobalTables and DescribeGlobalTable name it (the emulator has neither),
+///   and DescribeTable shows only the stream with new and old images AWS requires
+///   of each legacy replica;
 /// - AWS created its managed key for Secrets Manager where a secret uses the
 ///   default key (us-east-1), and for DynamoDB in member1's ap-southeast-2: ListKeys
 ///   lists them and DescribeKey says `KeyManager: AWS` (the emulator lists neither);
@@ -921,8 +922,15 @@ fn aws_corrections(seed: &Value) -> Settings {
             ],
         )
     };
+    let legacy_stream = patch(|v: &mut Value| {
+        v["Table"]["StreamSpecification"] =
+            json!({"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"});
+    });
     let mut rules = vec![
         Rule::new("ListAccounts", state_only()),
+        Rule::new("DescribeTable", legacy_stream)
+            .signed_by("testing")
+            .body_contains("\"orders\""),
         Rule::new("ListAccountsForParent", state_only()),
         Rule::new(
             "ListGlobalTables",

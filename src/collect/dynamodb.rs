@@ -5,12 +5,15 @@
 //! current (2019.11.21) table lists its `Replicas` in DescribeTable, a legacy
 //! (2017.11.29) one does not, and only ListGlobalTables / DescribeGlobalTable
 //! name its replication group. Both are read, so a legacy replica is not taken
-//! for a single-region table. ListTagsOfResource and DescribeContinuousBackups are
+//! for a single-region table. ListGlobalTables is asked only where a table could be
+//! a legacy replica: AWS requires a stream with new and old images on each. ListTagsOfResource and DescribeContinuousBackups are
 //! paced per account (see `pacing`).
 
 use super::gaps::{classify, Ctx};
 use crate::inventory::{DynamoReplica, DynamoTable, Tags};
-use aws_sdk_dynamodb::types::{PointInTimeRecoveryStatus, ReplicaDescription, TableDescription};
+use aws_sdk_dynamodb::types::{
+    PointInTimeRecoveryStatus, ReplicaDescription, StreamViewType, TableDescription,
+};
 use aws_sdk_dynamodb::Client;
 use futures_util::future::join_all;
 use std::collections::HashMap;
@@ -59,38 +62,50 @@ pub(crate) async fn collect(
     if names.is_empty() {
         return Vec::new();
     }
-    let (legacy, mut out) = tokio::join!(
-        legacy_global_tables(ctx, client, account, region),
-        join_all(
-            names
-                .into_iter()
-                .map(|n| describe(ctx, client, account, region, partition, n)),
-        )
-    );
-    for table in out.iter_mut().filter(|t| t.global_table_version.is_none()) {
-        match &legacy {
-            // DescribeTable said nothing and ListGlobalTables could not say either.
-            None => table.replicas = None,
-            Some(legacy) => match legacy.get(&table.name) {
-                Some(regions) => {
-                    let replicas = legacy_replicas(ctx, client, account, region, &table.name).await;
-                    table.replicas = Some(replicas.unwrap_or_else(|| {
-                        regions
-                            .iter()
-                            .filter(|r| *r != region)
-                            .map(|r| DynamoReplica {
-                                region: r.clone(),
-                                ..DynamoReplica::default()
-                            })
-                            .collect()
-                    }));
-                    table.global_table_version = Some(LEGACY_VERSION.to_string());
-                }
-                // Described, not a current global table, not a legacy one.
-                None if table.status.is_some() => table.replicas = Some(Vec::new()),
-                None => {}
-            },
+    let described = join_all(
+        names
+            .into_iter()
+            .map(|n| describe(ctx, client, account, region, partition, n)),
+    )
+    .await;
+    // A legacy replica needs a stream with new and old images; only then is
+    // ListGlobalTables asked. A described table without one is not global.
+    let need_legacy = described.iter().any(|(_, candidate)| *candidate);
+    let legacy = if need_legacy {
+        legacy_global_tables(ctx, client, account, region).await
+    } else {
+        None
+    };
+    let mut out = Vec::with_capacity(described.len());
+    for (mut table, candidate) in described {
+        let described_plain = table.status.is_some() && table.global_table_version.is_none();
+        if described_plain && !candidate {
+            table.replicas = Some(Vec::new());
+        } else if candidate {
+            match legacy.as_ref() {
+                // ListGlobalTables could not say: unknown, not "not global".
+                None => table.replicas = None,
+                Some(legacy) => match legacy.get(&table.name) {
+                    Some(regions) => {
+                        let replicas =
+                            legacy_replicas(ctx, client, account, region, &table.name).await;
+                        table.replicas = Some(replicas.unwrap_or_else(|| {
+                            regions
+                                .iter()
+                                .filter(|r| *r != region)
+                                .map(|r| DynamoReplica {
+                                    region: r.clone(),
+                                    ..DynamoReplica::default()
+                                })
+                                .collect()
+                        }));
+                        table.global_table_version = Some(LEGACY_VERSION.to_string());
+                    }
+                    None => table.replicas = Some(Vec::new()),
+                },
+            }
         }
+        out.push(table);
     }
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
@@ -208,7 +223,7 @@ async fn describe(
     region: &str,
     partition: &str,
     name: String,
-) -> DynamoTable {
+) -> (DynamoTable, bool) {
     let mut table = DynamoTable {
         arn: table_arn(partition, account, region, &name),
         name: name.clone(),
@@ -267,12 +282,25 @@ async fn describe(
         backups,
         tags(ctx, client, account, region, &arn)
     );
+    let mut candidate = false;
     if let Some(desc) = description {
         apply_description(&mut table, &desc, region);
+        candidate = may_be_legacy_replica(&desc);
     }
     table.pitr_enabled = pitr;
     table.tags = tags;
-    table
+    (table, candidate)
+}
+
+/// Whether a described table may be a replica of a legacy global table: it has no
+/// `Replicas` (a current global table would) and a stream with new and old images,
+/// which AWS requires of every legacy replica.
+fn may_be_legacy_replica(desc: &TableDescription) -> bool {
+    desc.replicas.as_ref().is_none_or(|r| r.is_empty())
+        && desc.stream_specification.as_ref().is_some_and(|s| {
+            s.stream_enabled
+                && s.stream_view_type.as_ref() == Some(&StreamViewType::NewAndOldImages)
+        })
 }
 
 /// Fills a table from DescribeTable. `Replicas` there means a current (2019.11.21)

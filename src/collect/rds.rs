@@ -1,5 +1,10 @@
 //! RDS and Aurora: DB clusters (with tags and managed master secrets), global
 //! clusters with member regions and writer, DB instances and read replicas.
+//!
+//! A cluster's membership of a global database is what DescribeDBClusters says
+//! (`GlobalClusterIdentifier`); DescribeGlobalClusters, asked only where a member
+//! is, adds the members' regions and the writer, and its failure takes nothing
+//! away from what DescribeDBClusters said.
 
 use super::gaps::{pages, Ctx};
 use crate::analysis::arn::Arn;
@@ -78,12 +83,21 @@ pub(crate) struct RdsRegion {
 }
 
 pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &str) -> RdsRegion {
-    let (clusters, globals, instances) = tokio::join!(
+    let (clusters, instances) = tokio::join!(
         list_clusters(ctx, client, account, region),
-        global_clusters(ctx, client, account, region),
         instances(ctx, client, account, region)
     );
     let mut clusters = clusters.unwrap_or_default();
+    // Only a region with a member of a global database needs the global clusters:
+    // DescribeDBClusters already said which clusters belong to one.
+    let globals = if clusters
+        .iter()
+        .any(|c| c.global_cluster_identifier.is_some())
+    {
+        global_clusters(ctx, client, account, region).await
+    } else {
+        Vec::new()
+    };
     // DescribeDBClusters is authoritative for membership; DescribeGlobalClusters
     // only completes it (and failing, changes nothing it said).
     for c in clusters

@@ -3,8 +3,9 @@
 //! Seeds N accounts (default 10) with about 20 resources each across two regions,
 //! then runs `regionready collect` twice through the counting proxy: once direct,
 //! once with 50 ms added to every request to show real concurrency. Prints wall
-//! time, peak RSS of the scanner, requests per resource and the most requests in
-//! flight at once.
+//! time, peak RSS of the scanner, requests per resource (the figure that carries
+//! over to AWS) with the count of each operation, the most requests in flight at
+//! once, and with latency the ratio of wall time to requests x 50 ms / concurrency.
 //!
 //!     bash .ci/install-moto.sh
 //!     cargo bench --bench live_scan            # BENCH_ACCOUNTS=10 by default
@@ -76,6 +77,23 @@ fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize
         requests as f64 / resources.max(1) as f64,
         proxy.max_in_flight()
     );
+    // With latency, the floor is every request spread evenly over the slots.
+    if let Some(delay) = delay {
+        let ideal = delay.as_secs_f64() * requests as f64 / concurrency as f64;
+        println!(
+            "{:<28} requests x {}ms / {concurrency} = {ideal:.2}s; wall / that = {:.2}",
+            "",
+            delay.as_millis(),
+            wall.as_secs_f64() / ideal
+        );
+    } else {
+        let per_operation: Vec<String> = proxy
+            .operations()
+            .into_iter()
+            .map(|(op, n)| format!("{op}={n}"))
+            .collect();
+        println!("{:<28} {}", "", per_operation.join(" "));
+    }
 }
 
 fn main() {

@@ -3,9 +3,12 @@
 //! `.ci/install-moto.sh`. The collector tests serve these bodies to the real SDK
 //! clients, so a body that AWS would never send must fail here, not pass there.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::calls::calls;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -185,55 +188,12 @@ fn the_model_check_rejects_bodies_aws_would_not_send() {
     }
 }
 
-/// IAM prefix -> botocore service directory of the corpus.
-const SERVICES: &[(&str, &str)] = &[
-    ("clients.rs", "sts"),
-    ("credentials.rs", "sts"),
-    ("org.rs", "organizations"),
-    ("kms.rs", "kms"),
-    ("secrets.rs", "secretsmanager"),
-    ("dynamodb.rs", "dynamodb"),
-    ("rds.rs", "rds"),
-    ("config_service.rs", "config"),
-];
-
-/// `describe_db_clusters` -> `DescribeDBClusters`.
-fn operation(fluent: &str) -> String {
-    fluent
-        .split('_')
-        .map(|w| match w {
-            "db" => "DB".to_string(),
-            _ => {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn every_operation_the_collector_calls_has_a_recorded_answer() {
-    let re = regex::Regex::new(r"\b(?:client|sts)\s*\.\s*([a-z_]+)\(\)").expect("regex");
-    let mut called = BTreeSet::new();
-    for entry in std::fs::read_dir(root().join("src/collect"))
-        .expect("src/collect")
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(entry.path()).expect("read");
-        let calls: Vec<String> = re.captures_iter(&text).map(|c| operation(&c[1])).collect();
-        if calls.is_empty() {
-            continue;
-        }
-        let service = SERVICES
-            .iter()
-            .find(|(file, _)| *file == name)
-            .map(|(_, s)| *s)
-            .unwrap_or_else(|| panic!("src/collect/{name} calls AWS: add it to SERVICES"));
-        called.extend(calls.into_iter().map(|op| format!("{service}/{op}")));
-    }
+    let called: BTreeSet<String> = calls()
+        .into_iter()
+        .map(|c| format!("{}/{}", c.model, c.operation))
+        .collect();
     assert!(called.len() >= 30, "too few calls found: {called:?}");
     let recorded: BTreeSet<String> = bodies()
         .iter()
@@ -248,14 +208,5 @@ fn every_operation_the_collector_calls_has_a_recorded_answer() {
     assert!(
         missing.is_empty(),
         "operations called in src/collect/ with no recorded success body in tests/corpus/: {missing:?}"
-    );
-}
-
-#[test]
-fn operation_names_follow_the_api_spelling() {
-    assert_eq!(operation("describe_db_clusters"), "DescribeDBClusters");
-    assert_eq!(
-        operation("describe_configuration_aggregator_sources_status"),
-        "DescribeConfigurationAggregatorSourcesStatus"
     );
 }

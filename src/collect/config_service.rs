@@ -35,6 +35,11 @@ pub(crate) struct Aggregated {
 }
 
 impl Aggregated {
+    /// The organization id, to match organization sources whose update failed.
+    pub(crate) fn set_organization(&mut self, id: Option<String>) {
+        self.organization = id;
+    }
+
     /// The aggregator's resources of an account and region when it covers them
     /// (its sources name them and their last update succeeded); `None` otherwise,
     /// and that account and region are read on their own instead.
@@ -281,7 +286,6 @@ pub(crate) async fn aggregated(
     client: &Client,
     caller: &str,
     region: &str,
-    organization: Option<&str>,
 ) -> Option<Aggregated> {
     let gap = |f: Failure, what: &str| {
         ctx.gap(
@@ -381,7 +385,7 @@ pub(crate) async fn aggregated(
         accounts,
         regions,
         failed,
-        organization: organization.map(str::to_string),
+        organization: None,
     })
 }
 

@@ -118,12 +118,23 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
             });
         }
     };
-    let organization = org::walk(
-        &ctx,
-        &clients::organizations(&base, options.max_attempts),
-        &caller.account,
-    )
-    .await;
+    // The organization and the Config aggregator do not depend on each other.
+    let config_client = aws_sdk_config::Client::new(&base);
+    let org_client = clients::organizations(&base, options.max_attempts);
+    let (organization, aggregated) = tokio::join!(
+        org::walk(&ctx, &org_client, &caller.account),
+        config_service::aggregated(
+            &ctx,
+            &config_client,
+            &caller.account,
+            base.region()
+                .map_or(clients::DEFAULT_GLOBAL_REGION, |r| r.as_ref()),
+        )
+    );
+    let aggregated = aggregated.map(|mut a| {
+        a.set_organization(organization.as_ref().and_then(|o| o.id.clone()));
+        a
+    });
 
     let mut targets: Vec<String> = match &organization {
         Some(org) => org
@@ -176,15 +187,6 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
             .sum(),
     );
 
-    let aggregated = config_service::aggregated(
-        &ctx,
-        &aws_sdk_config::Client::new(&base),
-        &caller.account,
-        base.region()
-            .map_or(clients::DEFAULT_GLOBAL_REGION, |r| r.as_ref()),
-        organization.as_ref().and_then(|o| o.id.as_deref()),
-    )
-    .await;
     let shared = Shared {
         external_id: options
             .external_id

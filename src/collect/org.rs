@@ -72,12 +72,16 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
             "ListAccounts",
         );
     }
-    let tree = tree(ctx, client, caller).await;
     let listed: Vec<_> = listed
         .into_iter()
         .filter_map(|a| Some((a.id.clone()?, a)))
         .collect();
-    let tags = join_all(listed.iter().map(|(id, _)| account_tags(ctx, client, id))).await;
+    // The OU tree, the account tags and the policies do not depend on each other.
+    let (tree, tags, policies) = tokio::join!(
+        tree(ctx, client, caller),
+        join_all(listed.iter().map(|(id, _)| account_tags(ctx, client, id))),
+        policies(ctx, client, caller)
+    );
     let mut accounts: Vec<Account> = listed
         .into_iter()
         .zip(tags)
@@ -101,7 +105,6 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
         })
         .collect();
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    let policies = policies(ctx, client, caller).await;
     Some(Organization {
         id,
         management_account_id: management.or_else(|| Some(caller.to_string())),
@@ -131,7 +134,7 @@ struct Tree {
     first_failure: Option<(String, Failure)>,
 }
 
-/// Root, OUs breadth first, and the parent of each account from
+/// Root, OUs a level at a time, and the parent of each account from
 /// ListAccountsForParent. A failed listing is a gap and the walk goes on.
 async fn tree(ctx: &Ctx, client: &Client, caller: &str) -> Tree {
     let mut tree = Tree {
@@ -163,57 +166,68 @@ async fn tree(ctx: &Ctx, client: &Client, caller: &str) -> Tree {
         return tree;
     };
     tree.root_id = Some(root_id.clone());
-    let mut queue = vec![root_id];
-    while let Some(parent) = queue.pop() {
-        match pages!(
-            ctx,
-            client
-                .list_accounts_for_parent()
-                .parent_id(&parent)
-                .into_paginator()
-                .send()
-        ) {
-            Ok(pages) => {
-                for a in pages
-                    .into_iter()
-                    .flat_map(|p| p.accounts.unwrap_or_default())
-                {
-                    if let Some(id) = a.id {
-                        tree.parent_of.insert(id, parent.clone());
+    // One level of the tree at a time, every parent of a level at once.
+    let mut level = vec![root_id];
+    while !level.is_empty() {
+        let listed = join_all(level.iter().map(|parent| async move {
+            let accounts = pages!(
+                ctx,
+                client
+                    .list_accounts_for_parent()
+                    .parent_id(parent)
+                    .into_paginator()
+                    .send()
+            );
+            let ous = pages!(
+                ctx,
+                client
+                    .list_organizational_units_for_parent()
+                    .parent_id(parent)
+                    .into_paginator()
+                    .send()
+            );
+            (parent.clone(), accounts, ous)
+        }))
+        .await;
+        let mut next = Vec::new();
+        for (parent, accounts, ous) in listed {
+            match accounts {
+                Ok(pages) => {
+                    for a in pages
+                        .into_iter()
+                        .flat_map(|p| p.accounts.unwrap_or_default())
+                    {
+                        if let Some(id) = a.id {
+                            tree.parent_of.insert(id, parent.clone());
+                        }
                     }
                 }
+                Err((_, f)) => failed(&mut tree, f, format!("ListAccountsForParent {parent}")),
             }
-            Err((_, f)) => failed(&mut tree, f, format!("ListAccountsForParent {parent}")),
-        }
-        match pages!(
-            ctx,
-            client
-                .list_organizational_units_for_parent()
-                .parent_id(&parent)
-                .into_paginator()
-                .send()
-        ) {
-            Ok(pages) => {
-                for ou in pages
-                    .into_iter()
-                    .flat_map(|p| p.organizational_units.unwrap_or_default())
-                {
-                    if let Some(id) = ou.id {
-                        queue.push(id.clone());
-                        tree.ous.push(OrganizationalUnit {
-                            id,
-                            name: ou.name.unwrap_or_default(),
-                            parent_id: parent.clone(),
-                        });
+            match ous {
+                Ok(pages) => {
+                    for ou in pages
+                        .into_iter()
+                        .flat_map(|p| p.organizational_units.unwrap_or_default())
+                    {
+                        if let Some(id) = ou.id {
+                            next.push(id.clone());
+                            tree.ous.push(OrganizationalUnit {
+                                id,
+                                name: ou.name.unwrap_or_default(),
+                                parent_id: parent.clone(),
+                            });
+                        }
                     }
                 }
+                Err((_, f)) => failed(
+                    &mut tree,
+                    f,
+                    format!("ListOrganizationalUnitsForParent {parent}"),
+                ),
             }
-            Err((_, f)) => failed(
-                &mut tree,
-                f,
-                format!("ListOrganizationalUnitsForParent {parent}"),
-            ),
         }
+        level = next;
     }
     tree.ous.sort_by(|a, b| a.id.cmp(&b.id));
     tree
@@ -271,6 +285,66 @@ async fn account_tags(ctx: &Ctx, client: &Client, account_id: &str) -> Option<Ta
     }
 }
 
+/// One SCP: its content (DescribePolicy) and targets (ListTargetsForPolicy).
+async fn policy(
+    ctx: &Ctx,
+    client: &Client,
+    id: String,
+    summary: aws_sdk_organizations::types::PolicySummary,
+) -> Result<OrgPolicy, (Failure, String)> {
+    let (described, targets) = tokio::join!(
+        ctx.send(client.describe_policy().policy_id(&id).send()),
+        async {
+            pages!(
+                ctx,
+                client
+                    .list_targets_for_policy()
+                    .policy_id(&id)
+                    .into_paginator()
+                    .send()
+            )
+        }
+    );
+    let content = described
+        .map_err(|e| (classify(&e), format!("DescribePolicy {id}")))?
+        .policy
+        .and_then(|p| p.content)
+        .unwrap_or_default();
+    let content = serde_json::from_str(&content).map_err(|e| {
+        (
+            Failure::new("InvalidPolicyContent", e.to_string()),
+            format!("DescribePolicy {id}"),
+        )
+    })?;
+    let targets = targets
+        .map_err(|(_, f)| (f, format!("ListTargetsForPolicy {id}")))?
+        .into_iter()
+        .flat_map(|p| p.targets.unwrap_or_default())
+        .filter_map(|t| {
+            let target_type = match t.r#type? {
+                aws_sdk_organizations::types::TargetType::Root => TargetType::Root,
+                aws_sdk_organizations::types::TargetType::OrganizationalUnit => {
+                    TargetType::OrganizationalUnit
+                }
+                aws_sdk_organizations::types::TargetType::Account => TargetType::Account,
+                _ => return None,
+            };
+            Some(PolicyTarget {
+                target_id: t.target_id?,
+                target_type,
+            })
+        })
+        .collect();
+    Ok(OrgPolicy {
+        id,
+        name: summary.name.unwrap_or_default(),
+        arn: summary.arn,
+        aws_managed: summary.aws_managed,
+        content,
+        targets,
+    })
+}
+
 /// Every SCP with content and targets, or `None` when any of them could not be
 /// read: an incomplete set would make "no policy denies this" look true.
 async fn policies(ctx: &Ctx, client: &Client, caller: &str) -> Option<Vec<OrgPolicy>> {
@@ -292,61 +366,26 @@ async fn policies(ctx: &Ctx, client: &Client, caller: &str) -> Option<Vec<OrgPol
             .collect::<Vec<_>>(),
         Err((_, f)) => return fail(f, "ListPolicies SERVICE_CONTROL_POLICY"),
     };
+    let read = join_all(
+        summaries
+            .into_iter()
+            .filter_map(|s| Some((s.id.clone()?, s)))
+            .map(|(id, s)| policy(ctx, client, id, s)),
+    )
+    .await;
     let mut out = Vec::new();
-    for s in summaries {
-        let Some(id) = s.id else { continue };
-        let content = match ctx
-            .send(client.describe_policy().policy_id(&id).send())
-            .await
-        {
-            Ok(d) => d.policy.and_then(|p| p.content).unwrap_or_default(),
-            Err(e) => return fail(classify(&e), &format!("DescribePolicy {id}")),
-        };
-        let content = match serde_json::from_str(&content) {
-            Ok(v) => v,
-            Err(e) => {
-                return fail(
-                    Failure::new("InvalidPolicyContent", e.to_string()),
-                    &format!("DescribePolicy {id}"),
-                )
+    let mut complete = true;
+    for r in read {
+        match r {
+            Ok(p) => out.push(p),
+            Err((f, what)) => {
+                ctx.gap(caller, None, SERVICE, f, &what);
+                complete = false;
             }
-        };
-        let targets = match pages!(
-            ctx,
-            client
-                .list_targets_for_policy()
-                .policy_id(&id)
-                .into_paginator()
-                .send()
-        ) {
-            Ok(pages) => pages
-                .into_iter()
-                .flat_map(|p| p.targets.unwrap_or_default())
-                .filter_map(|t| {
-                    let target_type = match t.r#type? {
-                        aws_sdk_organizations::types::TargetType::Root => TargetType::Root,
-                        aws_sdk_organizations::types::TargetType::OrganizationalUnit => {
-                            TargetType::OrganizationalUnit
-                        }
-                        aws_sdk_organizations::types::TargetType::Account => TargetType::Account,
-                        _ => return None,
-                    };
-                    Some(PolicyTarget {
-                        target_id: t.target_id?,
-                        target_type,
-                    })
-                })
-                .collect(),
-            Err((_, f)) => return fail(f, &format!("ListTargetsForPolicy {id}")),
-        };
-        out.push(OrgPolicy {
-            id,
-            name: s.name.unwrap_or_default(),
-            arn: s.arn,
-            aws_managed: s.aws_managed,
-            content,
-            targets,
-        });
+        }
+    }
+    if !complete {
+        return None;
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Some(out)

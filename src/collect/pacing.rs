@@ -3,58 +3,79 @@
 //! DynamoDB documents ListTagsOfResource and DescribeContinuousBackups at about 10
 //! calls per second per account. With dozens of requests in flight, an account
 //! with hundreds of tables would otherwise spend its retries within a second and
-//! turn every table after that into an unknown. Each (account, operation) gets
-//! evenly spaced slots below the limit; everything else runs at full concurrency.
+//! turn every table after that into an unknown. Each (account, operation) gets a
+//! small burst, then evenly spaced turns below the limit (a generic cell rate
+//! algorithm: a burst of [`PACED_BURST`], then [`PACED_PER_SECOND`] a second);
+//! everything else runs at full concurrency.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Calls per second per account of the operations below, with headroom under
+/// Calls per second per account of the paced operations, with headroom under
 /// AWS's documented 10 so retries and clock jitter stay inside the limit.
 pub(crate) const PACED_PER_SECOND: u32 = 8;
 
+/// Calls that may go out at once before the spacing starts. AWS meters calls with
+/// token buckets (a full bucket of about a second's worth of calls, refilled at the
+/// limit): this burst plus the steady rate never empties a 10-call bucket refilled
+/// at 10 a second.
+pub(crate) const PACED_BURST: u32 = 4;
+
+type Key = (String, &'static str);
+
 #[derive(Default)]
 pub(crate) struct Pacer {
-    /// Next free turn per (account, operation), handed out in order.
-    next_slot: Mutex<HashMap<(String, &'static str), Instant>>,
-    /// When a request of (account, operation) last went out.
-    last_sent: Mutex<HashMap<(String, &'static str), Instant>>,
+    /// Theoretical arrival time of the next turn handed out, per key.
+    turns: Mutex<HashMap<Key, Instant>>,
+    /// The same for requests that really went out.
+    sent: Mutex<HashMap<Key, Instant>>,
 }
 
 fn interval() -> Duration {
     Duration::from_secs(1) / PACED_PER_SECOND
 }
 
+/// How far ahead of its theoretical time a call may go: the burst.
+fn tolerance() -> Duration {
+    interval() * (PACED_BURST - 1)
+}
+
+/// One step of the cell rate algorithm: when a call arriving `now` may go, and
+/// the key's next theoretical time once it has.
+fn schedule(tat: Option<Instant>, now: Instant) -> (Instant, Instant) {
+    let tat = tat.unwrap_or(now).max(now);
+    let at = tat.checked_sub(tolerance()).unwrap_or(now).max(now);
+    (at, tat + interval())
+}
+
 impl Pacer {
-    /// Waits until this call's slot for (account, operation).
+    /// Waits until this call's turn for (account, operation).
     pub(crate) async fn wait(&self, account: &str, operation: &'static str) {
-        let interval = interval();
-        let slot = {
-            let mut slots = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let next = slots.entry((account.to_string(), operation)).or_insert(now);
-            let slot = (*next).max(now);
-            *next = slot + interval;
-            slot
+        let at = {
+            let mut turns = self.turns.lock().unwrap_or_else(|e| e.into_inner());
+            let key = (account.to_string(), operation);
+            let (at, next) = schedule(turns.get(&key).copied(), Instant::now());
+            turns.insert(key, next);
+            at
         };
-        tokio::time::sleep_until(slot).await;
+        tokio::time::sleep_until(at).await;
     }
 
-    /// Whether a request may go out now (a full interval since the last one); if
-    /// so, it is recorded as sent.
+    /// Whether a request may go out now, counting only the requests that did; if
+    /// so, it is recorded as sent. Checked once a request slot is free, since
+    /// waiting for the slot may have let several turns bunch up.
     pub(crate) fn take(&self, account: &str, operation: &'static str) -> bool {
-        let mut sent = self.last_sent.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
+        let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
         let key = (account.to_string(), operation);
-        match sent.get(&key) {
-            Some(last) if now.duration_since(*last) < interval() => false,
-            _ => {
-                sent.insert(key, now);
-                true
-            }
+        let now = Instant::now();
+        let (at, next) = schedule(sent.get(&key).copied(), now);
+        if at > now {
+            return false;
         }
+        sent.insert(key, next);
+        true
     }
 }
 
@@ -63,10 +84,17 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn slots_are_spaced_per_account_and_operation() {
+    async fn turns_are_spaced_per_account_and_operation_after_a_burst() {
         let pacer = Pacer::default();
         let start = Instant::now();
-        for _ in 0..=PACED_PER_SECOND {
+        for _ in 0..PACED_BURST {
+            pacer.wait("111111111111", "ListTagsOfResource").await;
+        }
+        assert!(
+            start.elapsed() < Duration::from_millis(50),
+            "the burst waits for nothing"
+        );
+        for _ in 0..PACED_PER_SECOND {
             pacer.wait("111111111111", "ListTagsOfResource").await;
         }
         let one_account = start.elapsed();
@@ -81,9 +109,11 @@ mod tests {
     }
 
     #[test]
-    fn two_requests_never_go_out_within_one_interval() {
+    fn no_more_than_the_burst_goes_out_at_once() {
         let pacer = Pacer::default();
-        assert!(pacer.take("111111111111", "ListTagsOfResource"));
+        for _ in 0..PACED_BURST {
+            assert!(pacer.take("111111111111", "ListTagsOfResource"));
+        }
         assert!(!pacer.take("111111111111", "ListTagsOfResource"));
         assert!(pacer.take("111111111111", "DescribeContinuousBackups"));
         assert!(pacer.take("222222222222", "ListTagsOfResource"));

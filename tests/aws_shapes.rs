@@ -805,3 +805,238 @@ fn nothing_reachable_after_the_caller_exits_3() {
         "{err}"
     );
 }
+
+/// Every replica status AWS documents, for a current global table and for a
+/// replicated secret, reaches the inventory as AWS reported it, each with its own
+/// key; ListAccounts is read across its pages.
+#[test]
+fn every_replica_status_is_carried_as_aws_reports_it() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/page-2-of-2.json"),
+        )
+        .body_contains("NextToken"),
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/page-1-of-2.json"),
+        ),
+        member(
+            "us-east-1",
+            "DescribeTable",
+            "dynamodb/DescribeTable/current-global-every-status.json",
+        )
+        .body_contains("\"orders\""),
+        member(
+            "us-east-1",
+            "DescribeSecret",
+            "secretsmanager/DescribeSecret/replicated-every-status.json",
+        )
+        .body_contains("app/db"),
+        member(
+            "us-east-1",
+            "DescribeGlobalTable",
+            "dynamodb/DescribeGlobalTable/legacy-updating.json",
+        ),
+    ];
+    rules.extend(organization());
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--accounts", MEMBER]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let states: Vec<String> = inv
+        .organization
+        .iter()
+        .flat_map(|o| o.accounts.iter())
+        .map(|a| a.lifecycle().to_string())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "ACTIVE",
+            "ACTIVE",
+            "SUSPENDED",
+            "PENDING_ACTIVATION",
+            "PENDING_CLOSURE",
+            "CLOSED"
+        ]
+    );
+    let east = inv.accounts[0]
+        .regions
+        .iter()
+        .find(|r| r.region == "us-east-1")
+        .expect("us-east-1");
+    let table = |name: &str| {
+        east.dynamodb_tables
+            .iter()
+            .find(|t| t.name == name)
+            .expect("table")
+    };
+    let statuses: Vec<(String, String)> = table("orders")
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| (r.region.clone(), r.status.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("ap-south-1", "REGION_DISABLED"),
+            ("ap-southeast-2", "DELETING"),
+            ("ca-central-1", "INACCESSIBLE_ENCRYPTION_CREDENTIALS"),
+            ("eu-central-1", "CREATION_FAILED"),
+            ("eu-north-1", "ARCHIVED"),
+            ("eu-west-1", "CREATING"),
+            ("sa-east-1", "ARCHIVING"),
+            ("us-east-2", "REPLICATION_NOT_AUTHORIZED"),
+            ("us-west-2", "UPDATING"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // A legacy table whose replica is still being created says so.
+    let legacy: Vec<(String, Option<String>)> = table("sessions")
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| (r.region.clone(), r.status.clone()))
+        .collect();
+    assert_eq!(
+        legacy,
+        [("eu-west-1".to_string(), Some("CREATING".to_string()))]
+    );
+    let secret = east
+        .secrets
+        .iter()
+        .find(|s| s.name == "app/db")
+        .expect("secret");
+    let replicas: Vec<String> = secret
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.region,
+                r.status.as_deref().unwrap_or("-"),
+                r.kms_key_id.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        replicas,
+        [
+            "ap-southeast-2 Failed arn:aws:kms:ap-southeast-2:222222222222:key/00000007-1234-5678-9abc-def012345678",
+            "ca-central-1 Detached arn:aws:kms:ca-central-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "eu-central-1 InProgress alias/aws/secretsmanager",
+            "eu-west-1 InSync arn:aws:kms:eu-west-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "us-west-2 Pending arn:aws:kms:us-west-2:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        ]
+    );
+}
+
+/// AWS Config as AWS answers it: an organization aggregator that covers us-east-1
+/// only and whose last update from the member failed there; a member recorder
+/// that is stopped in eu-west-1; BatchGetResourceConfig leaving a key unprocessed
+/// once. The aggregator is used only where it covers; everything else is read
+/// account by account, and what cannot be read is a gap.
+#[test]
+fn aws_config_is_trusted_only_where_it_covers_and_records() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "DescribeConfigurationAggregators",
+            corpus("config/DescribeConfigurationAggregators/organization.json"),
+        ),
+        Rule::new(
+            "DescribeConfigurationAggregatorSourcesStatus",
+            corpus("config/DescribeConfigurationAggregatorSourcesStatus/partial.json"),
+        ),
+        Rule::new(
+            "SelectAggregateResourceConfig",
+            corpus("config/SelectAggregateResourceConfig/functions.json"),
+        ),
+        member(
+            "eu-west-1",
+            "DescribeConfigurationRecorderStatus",
+            "config/DescribeConfigurationRecorderStatus/stopped.json",
+        ),
+        member(
+            "us-east-1",
+            "BatchGetResourceConfig",
+            "config/BatchGetResourceConfig/unprocessed.json",
+        )
+        .times(1),
+    ];
+    rules.extend(
+        organization()
+            .into_iter()
+            .filter(|r| r.operation != "DescribeConfigurationAggregators"),
+    );
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let functions: Vec<String> = inv
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().map(move |r| (a, r)))
+        .flat_map(|(a, r)| {
+            r.resources
+                .iter()
+                .filter(|x| x.resource_type == "AWS::Lambda::Function")
+                .map(move |x| format!("{} {} {}", a.account_id, r.region, x.arn))
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            // From the aggregator: it covers the management account in us-east-1.
+            "111111111111 us-east-1 arn:aws:lambda:us-east-1:111111111111:function:checkout",
+            // Read in the member itself (the aggregator's last update from it
+            // failed), after asking again for the key left unprocessed.
+            "222222222222 us-east-1 arn:aws:lambda:us-east-1:222222222222:function:checkout",
+        ]
+    );
+    assert_eq!(proxy.operations().get("BatchGetResourceConfig"), Some(&2));
+    let mut gaps: Vec<String> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.service == "config")
+        .map(|g| {
+            format!(
+                "{} {} {} {}",
+                g.account_id,
+                g.region.as_deref().unwrap_or("-"),
+                g.operation.as_deref().unwrap_or("-"),
+                g.error_code
+            )
+        })
+        .collect();
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        [
+            // eu-west-1 is not an aggregator region: the management account's own
+            // Config is read there (the emulator has no recorder).
+            "111111111111 eu-west-1 DescribeConfigurationRecorders NoConfigurationRecorder",
+            "222222222222 eu-west-1 DescribeConfigurationRecorderStatus ConfigurationRecorderStopped",
+        ]
+    );
+}

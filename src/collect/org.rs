@@ -170,21 +170,27 @@ async fn tree(ctx: &Ctx, client: &Client, caller: &str) -> Tree {
     let mut level = vec![root_id];
     while !level.is_empty() {
         let listed = join_all(level.iter().map(|parent| async move {
-            let accounts = pages!(
-                ctx,
-                client
-                    .list_accounts_for_parent()
-                    .parent_id(parent)
-                    .into_paginator()
-                    .send()
-            );
-            let ous = pages!(
-                ctx,
-                client
-                    .list_organizational_units_for_parent()
-                    .parent_id(parent)
-                    .into_paginator()
-                    .send()
+            let (accounts, ous) = tokio::join!(
+                async {
+                    pages!(
+                        ctx,
+                        client
+                            .list_accounts_for_parent()
+                            .parent_id(parent)
+                            .into_paginator()
+                            .send()
+                    )
+                },
+                async {
+                    pages!(
+                        ctx,
+                        client
+                            .list_organizational_units_for_parent()
+                            .parent_id(parent)
+                            .into_paginator()
+                            .send()
+                    )
+                }
             );
             (parent.clone(), accounts, ous)
         }))

@@ -21,7 +21,7 @@ pub(crate) const PACED_PER_SECOND: u32 = 8;
 /// token buckets (a full bucket of about a second's worth of calls, refilled at the
 /// limit): this burst plus the steady rate never empties a 10-call bucket refilled
 /// at 10 a second.
-pub(crate) const PACED_BURST: u32 = 4;
+pub(crate) const PACED_BURST: u32 = 5;
 
 type Key = (String, &'static str);
 

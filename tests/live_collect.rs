@@ -2,10 +2,14 @@
 //!
 //! Needs `bash .ci/install-moto.sh` once. Each test starts its own emulator on a
 //! free 127.0.0.1 port and seeds it with `tests/seed_moto.py`. Where the emulator
-//! lacks a behaviour of the real service, a test puts `support::proxy` in front of
-//! it and says so: DynamoDB global-table replicas (not emulated), AssumeRole
-//! failures and throttling (never produced by the emulator), an endpoint that stops
-//! answering.
+//! lacks a behaviour of the real service or answers in a shape AWS does not, a test
+//! puts `support::proxy` in front of it and says so: recorded, model-validated AWS
+//! answers from `tests/corpus/` (ListGlobalTables, the aggregator's source status),
+//! DynamoDB global-table replicas (not emulated), AssumeRole failures, throttling
+//! and per-account rate limits, expiring session credentials (never produced by
+//! the emulator), an endpoint that stops answering. The last test corrects every
+//! such answer to AWS's shape and checks the findings against a hand-written
+//! inventory of the same estate.
 
 mod support;
 

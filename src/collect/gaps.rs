@@ -63,14 +63,20 @@ impl Ctx {
     ) -> F::Output {
         // The turn is checked again once a request slot is free: waiting for the
         // slot may have let several turns pass, and they must not go out at once.
+        self.pacer.wait(account, operation).await;
         loop {
-            self.pacer.wait(account, operation).await;
             let permit = self.semaphore.acquire().await.ok();
-            if self.pacer.take(account, operation) {
-                self.count_request();
-                let out = request.await;
-                drop(permit);
-                return out;
+            match self.pacer.take(account, operation) {
+                Ok(()) => {
+                    self.count_request();
+                    let out = request.await;
+                    drop(permit);
+                    return out;
+                }
+                Err(at) => {
+                    drop(permit);
+                    tokio::time::sleep_until(at).await;
+                }
             }
         }
     }

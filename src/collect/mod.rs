@@ -27,7 +27,9 @@ pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;
 use crate::inventory::Gap;
-use crate::inventory::{CollectionSource, Inventory, SCHEMA_VERSION};
+use crate::inventory::{
+    AccountInventory, CollectionSource, Inventory, Organization, SCHEMA_VERSION,
+};
 use accounts::{AccountPlan, Shared};
 use futures_util::future::join_all;
 use std::time::Duration;
@@ -118,11 +120,12 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
             });
         }
     };
-    // The organization and the Config aggregator do not depend on each other.
+    // The accounts of the organization and the Config aggregator do not depend on
+    // each other.
     let config_client = aws_sdk_config::Client::new(&base);
     let org_client = clients::organizations(&base, options.max_attempts);
-    let (organization, aggregated) = tokio::join!(
-        org::walk(&ctx, &org_client, &caller.account),
+    let (listing, aggregated) = tokio::join!(
+        org::list(&ctx, &org_client, &caller.account),
         config_service::aggregated(
             &ctx,
             &config_client,
@@ -132,61 +135,9 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         )
     );
     let aggregated = aggregated.map(|mut a| {
-        a.set_organization(organization.as_ref().and_then(|o| o.id.clone()));
+        a.set_organization(listing.as_ref().and_then(org::Listing::id));
         a
     });
-
-    let mut targets: Vec<String> = match &organization {
-        Some(org) => org
-            .accounts
-            .iter()
-            .filter(|a| a.is_active())
-            .map(|a| a.id.clone())
-            .collect(),
-        None if !options.accounts.is_empty() => options.accounts.clone(),
-        None => vec![caller.account.clone()],
-    };
-    targets.retain(|id| options.accounts.is_empty() || options.accounts.contains(id));
-    targets.retain(|id| config.account_in_scope(id));
-
-    let sweep_list = sweep::regions(options.sweep_regions.as_deref(), &caller.partition);
-    let management = organization
-        .as_ref()
-        .and_then(|o| o.management_account_id.clone());
-    let plans: Vec<AccountPlan> = targets
-        .into_iter()
-        .map(|id| {
-            let pair_regions = plan::pair_regions(config, organization.as_ref(), &id);
-            let mut sweep_regions: Vec<String> = sweep_list
-                .iter()
-                .chain(config.sanctioned.iter())
-                .filter(|r| !pair_regions.contains(r))
-                .cloned()
-                .collect();
-            sweep_regions.sort();
-            sweep_regions.dedup();
-            let entry = plan::entry(
-                &id,
-                &caller,
-                management.as_deref(),
-                &config.organization.role_name,
-                options.management_role.as_deref(),
-            );
-            AccountPlan {
-                account_id: id,
-                entry,
-                pair_regions,
-                sweep_regions,
-            }
-        })
-        .collect();
-    ctx.progress.add_units(
-        plans
-            .iter()
-            .map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64)
-            .sum(),
-    );
-
     let shared = Shared {
         external_id: options
             .external_id
@@ -195,16 +146,50 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         partition: &caller.partition,
         aggregated: aggregated.as_ref(),
     };
-    let planned = plans.len();
-    let mut accounts: Vec<_> = join_all(
-        plans
+    let read_accounts = |organization: Option<&Organization>| {
+        let plans = plans(config, options, &caller, organization);
+        ctx.progress.add_units(
+            plans
+                .iter()
+                .map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64)
+                .sum(),
+        );
+        let planned = plans.len();
+        let shared = &shared;
+        let ctx = &ctx;
+        let base = &base;
+        async move {
+            let accounts: Vec<AccountInventory> = join_all(
+                plans
+                    .into_iter()
+                    .map(|plan| accounts::collect(ctx, base, shared, plan)),
+            )
+            .await
             .into_iter()
-            .map(|plan| accounts::collect(&ctx, &base, &shared, plan)),
-    )
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+            .flatten()
+            .collect();
+            (planned, accounts)
+        }
+    };
+    // Where no pair depends on an account's OU or tags, the accounts are read while
+    // the rest of the organization (tree, tags, policies) is: the scan does not wait
+    // for a walk whose result cannot change what it reads.
+    let (organization, (planned, mut accounts)) = match listing {
+        None => (None, read_accounts(None).await),
+        Some(listing) if plan::placement_free(config) => {
+            let provisional = listing.provisional(&caller.account);
+            let (organization, read) = tokio::join!(
+                org::complete(&ctx, &org_client, &caller.account, listing),
+                read_accounts(Some(&provisional))
+            );
+            (Some(organization), read)
+        }
+        Some(listing) => {
+            let organization = org::complete(&ctx, &org_client, &caller.account, listing).await;
+            let read = read_accounts(Some(&organization)).await;
+            (Some(organization), read)
+        }
+    };
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     ctx.progress.finish();
 
@@ -255,6 +240,57 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         accounts,
         gaps,
     })
+}
+
+/// What to read in each account in scope: the accounts the organization lists as
+/// `ACTIVE` (else `--accounts`, else the caller's), each with its regions and entry.
+fn plans(
+    config: &Config,
+    options: &CollectOptions,
+    caller: &clients::Caller,
+    organization: Option<&Organization>,
+) -> Vec<AccountPlan> {
+    let mut targets: Vec<String> = match organization {
+        Some(org) => org
+            .accounts
+            .iter()
+            .filter(|a| a.is_active())
+            .map(|a| a.id.clone())
+            .collect(),
+        None if !options.accounts.is_empty() => options.accounts.clone(),
+        None => vec![caller.account.clone()],
+    };
+    targets.retain(|id| options.accounts.is_empty() || options.accounts.contains(id));
+    targets.retain(|id| config.account_in_scope(id));
+    let sweep_list = sweep::regions(options.sweep_regions.as_deref(), &caller.partition);
+    let management = organization.and_then(|o| o.management_account_id.clone());
+    targets
+        .into_iter()
+        .map(|id| {
+            let pair_regions = plan::pair_regions(config, organization, &id);
+            let mut sweep_regions: Vec<String> = sweep_list
+                .iter()
+                .chain(config.sanctioned.iter())
+                .filter(|r| !pair_regions.contains(r))
+                .cloned()
+                .collect();
+            sweep_regions.sort();
+            sweep_regions.dedup();
+            let entry = plan::entry(
+                &id,
+                caller,
+                management.as_deref(),
+                &config.organization.role_name,
+                options.management_role.as_deref(),
+            );
+            AccountPlan {
+                account_id: id,
+                entry,
+                pair_regions,
+                sweep_regions,
+            }
+        })
+        .collect()
 }
 
 /// The code shared by every gap when all of them are transport failures: then the

@@ -18,11 +18,38 @@ use std::collections::HashMap;
 
 const SERVICE: &str = "organizations";
 
-/// Reads the organization. `None` (with a gap) when the caller cannot read it at
-/// all. A call that fails later loses only what it concerns: accounts already
-/// listed are kept, and an account whose OU or tags could not be read gets a gap
-/// of its own (charged to it, so its region pair is known to be uncertain).
-pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Organization> {
+/// The organization as far as ListAccounts goes: enough to plan the scan.
+pub(crate) struct Listing {
+    id: Option<String>,
+    management: Option<String>,
+    /// Listed accounts, their parent and tags not read yet.
+    accounts: Vec<Account>,
+}
+
+impl Listing {
+    /// The organization id (`o-...`).
+    pub(crate) fn id(&self) -> Option<String> {
+        self.id.clone()
+    }
+
+    /// The organization before its tree, tags and policies are read: every
+    /// account's parent and tags unknown.
+    pub(crate) fn provisional(&self, caller: &str) -> Organization {
+        Organization {
+            id: self.id.clone(),
+            management_account_id: self.management.clone().or_else(|| Some(caller.to_string())),
+            root_id: String::new(),
+            organizational_units: Vec::new(),
+            accounts: self.accounts.clone(),
+            policies: None,
+        }
+    }
+}
+
+/// DescribeOrganization and ListAccounts. `None` (with a gap) when the caller
+/// cannot read the organization at all; a ListAccounts that fails part-way keeps
+/// the accounts it listed (they are scanned) and records a gap.
+pub(crate) async fn list(ctx: &Ctx, client: &Client, caller: &str) -> Option<Listing> {
     let fail = |f: Failure, what: &str| {
         ctx.gap(
             caller,
@@ -72,47 +99,73 @@ pub(crate) async fn walk(ctx: &Ctx, client: &Client, caller: &str) -> Option<Org
             "ListAccounts",
         );
     }
-    let listed: Vec<_> = listed
-        .into_iter()
-        .filter_map(|a| Some((a.id.clone()?, a)))
-        .collect();
-    // The OU tree, the account tags and the policies do not depend on each other.
-    let (tree, tags, policies) = tokio::join!(
-        tree(ctx, client, caller),
-        join_all(listed.iter().map(|(id, _)| account_tags(ctx, client, id))),
-        policies(ctx, client, caller)
-    );
     let mut accounts: Vec<Account> = listed
         .into_iter()
-        .zip(tags)
-        .map(|((id, a), tags)| {
-            let parent_id = match tree.parent_of.get(&id) {
-                Some(parent) => parent.clone(),
-                None => {
-                    unplaced_gap(ctx, &id, &tree);
-                    String::new()
-                }
-            };
-            Account {
-                parent_id,
+        .filter_map(|a| {
+            Some(Account {
+                id: a.id?,
                 name: a.name.unwrap_or_default(),
                 state: a.state.map(|s| s.as_str().to_string()),
                 status: a.status.map(|s| s.as_str().to_string()),
                 email: a.email,
-                tags,
-                id,
-            }
+                parent_id: String::new(),
+                tags: None,
+            })
         })
         .collect();
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
-    Some(Organization {
+    Some(Listing {
         id,
-        management_account_id: management.or_else(|| Some(caller.to_string())),
+        management,
+        accounts,
+    })
+}
+
+/// The rest of the organization: the OU tree, account tags and policies. A call
+/// that fails loses only what it concerns: an account whose OU or tags could not
+/// be read gets a gap of its own (charged to it, so its region pair is known to be
+/// uncertain).
+pub(crate) async fn complete(
+    ctx: &Ctx,
+    client: &Client,
+    caller: &str,
+    listing: Listing,
+) -> Organization {
+    // The OU tree, the account tags and the policies do not depend on each other.
+    let (tree, tags, policies) = tokio::join!(
+        tree(ctx, client, caller),
+        join_all(
+            listing
+                .accounts
+                .iter()
+                .map(|a| account_tags(ctx, client, &a.id))
+        ),
+        policies(ctx, client, caller)
+    );
+    let accounts = listing
+        .accounts
+        .into_iter()
+        .zip(tags)
+        .map(|(mut account, tags)| {
+            account.tags = tags;
+            account.parent_id = match tree.parent_of.get(&account.id) {
+                Some(parent) => parent.clone(),
+                None => {
+                    unplaced_gap(ctx, &account.id, &tree);
+                    String::new()
+                }
+            };
+            account
+        })
+        .collect();
+    Organization {
+        id: listing.id,
+        management_account_id: listing.management.or_else(|| Some(caller.to_string())),
         root_id: tree.root_id.unwrap_or_default(),
         organizational_units: tree.ous,
         accounts,
         policies,
-    })
+    }
 }
 
 fn flatten_accounts(

@@ -63,19 +63,20 @@ impl Pacer {
         tokio::time::sleep_until(at).await;
     }
 
-    /// Whether a request may go out now, counting only the requests that did; if
-    /// so, it is recorded as sent. Checked once a request slot is free, since
-    /// waiting for the slot may have let several turns bunch up.
-    pub(crate) fn take(&self, account: &str, operation: &'static str) -> bool {
+    /// Whether a request may go out now, counting only the requests that did: if
+    /// so it is recorded as sent, else the instant it may go is returned. Checked
+    /// once a request slot is free, since waiting for the slot may have let several
+    /// turns bunch up.
+    pub(crate) fn take(&self, account: &str, operation: &'static str) -> Result<(), Instant> {
         let mut sent = self.sent.lock().unwrap_or_else(|e| e.into_inner());
         let key = (account.to_string(), operation);
         let now = Instant::now();
         let (at, next) = schedule(sent.get(&key).copied(), now);
         if at > now {
-            return false;
+            return Err(at);
         }
         sent.insert(key, next);
-        true
+        Ok(())
     }
 }
 
@@ -112,10 +113,15 @@ mod tests {
     fn no_more_than_the_burst_goes_out_at_once() {
         let pacer = Pacer::default();
         for _ in 0..PACED_BURST {
-            assert!(pacer.take("111111111111", "ListTagsOfResource"));
+            assert!(pacer.take("111111111111", "ListTagsOfResource").is_ok());
         }
-        assert!(!pacer.take("111111111111", "ListTagsOfResource"));
-        assert!(pacer.take("111111111111", "DescribeContinuousBackups"));
-        assert!(pacer.take("222222222222", "ListTagsOfResource"));
+        let later = pacer
+            .take("111111111111", "ListTagsOfResource")
+            .expect_err("beyond the burst");
+        assert!(later > Instant::now() && later <= Instant::now() + interval());
+        assert!(pacer
+            .take("111111111111", "DescribeContinuousBackups")
+            .is_ok());
+        assert!(pacer.take("222222222222", "ListTagsOfResource").is_ok());
     }
 }

@@ -51,6 +51,15 @@ pub(crate) fn entry(
     Entry::Role(role_arn(&caller.partition, account_id, member_role))
 }
 
+/// Whether no account's pair depends on its OU or tags (only account overrides, or
+/// none): then the accounts can be planned from ListAccounts alone.
+pub(crate) fn placement_free(config: &Config) -> bool {
+    config
+        .pair_overrides
+        .iter()
+        .all(|o| matches!(o.selector, AccountSelector::Account(_)))
+}
+
 /// Regions read in full for an account: its pair, or every pair that may be its
 /// pair when its tags or OU are unknown.
 pub(crate) fn pair_regions(

@@ -128,6 +128,22 @@ pub struct RateLimit {
     pub per_second: u32,
 }
 
+/// Emulator answers kept by request (access key, operation, region, body), so a
+/// later run can be answered without the emulator: its requests are then served
+/// as fast and as many at once as they come, which an emulator answering one
+/// request at a time cannot do. Assumed-role answers are on the tape too, so the
+/// replayed run signs with the same access keys as the recorded one.
+#[derive(Default)]
+pub struct Tape {
+    answers: Mutex<std::collections::HashMap<String, (u16, Vec<u8>)>>,
+}
+
+impl Tape {
+    pub fn len(&self) -> usize {
+        self.answers.lock().expect("tape lock").len()
+    }
+}
+
 #[derive(Default)]
 pub struct Settings {
     pub rules: Vec<Rule>,
@@ -140,6 +156,10 @@ pub struct Settings {
     /// Session credentials (requests with a security token) are refused with
     /// `ExpiredToken` once this long has passed since the proxy first saw them.
     pub expire_sessions_after: Option<Duration>,
+    /// Keep every emulator answer on this tape.
+    pub record: Option<Arc<Tape>>,
+    /// Answer from this tape when it has the request, else ask the emulator.
+    pub replay: Option<Arc<Tape>>,
 }
 
 #[derive(Default)]
@@ -155,6 +175,8 @@ struct State {
     first_seen: Mutex<std::collections::HashMap<String, std::time::Instant>>,
     expired: AtomicU64,
     bodies: Mutex<Vec<(String, String)>>,
+    record: Option<Arc<Tape>>,
+    replay: Option<Arc<Tape>>,
     requests: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
@@ -177,6 +199,8 @@ impl Proxy {
             hang_after: settings.hang_after,
             rate_limit: settings.rate_limit,
             expire_sessions_after: settings.expire_sessions_after,
+            record: settings.record,
+            replay: settings.replay,
             ..State::default()
         });
         let accept_state = state.clone();
@@ -431,7 +455,23 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
                 )
             }),
             None => {
-                forward(&request, upstream_port).map(|(status, body)| (status, Vec::new(), body))
+                let key = tape_key(&request, &operation);
+                let taped = state
+                    .replay
+                    .as_ref()
+                    .and_then(|t| t.answers.lock().expect("tape lock").get(&key).cloned());
+                taped
+                    .or_else(|| {
+                        let answer = forward(&request, upstream_port)?;
+                        if let Some(tape) = &state.record {
+                            tape.answers
+                                .lock()
+                                .expect("tape lock")
+                                .insert(key, answer.clone());
+                        }
+                        Some(answer)
+                    })
+                    .map(|(status, body)| (status, Vec::new(), body))
             }
         };
         state.in_flight.fetch_sub(1, Ordering::Relaxed);
@@ -458,6 +498,16 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
         }
     }
     let _ = writer.shutdown(Shutdown::Both);
+}
+
+/// What identifies a request on a tape: who signed it, what it asks, where.
+fn tape_key(request: &Request, operation: &str) -> String {
+    format!(
+        "{} {operation} {} {}",
+        request.access_key().unwrap_or_default(),
+        request.region().unwrap_or_default(),
+        String::from_utf8_lossy(&request.body)
+    )
 }
 
 /// Whether the request carries session credentials older than the limit.

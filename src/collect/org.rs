@@ -60,7 +60,12 @@ pub(crate) async fn list(ctx: &Ctx, client: &Client, caller: &str) -> Option<Lis
         );
         None
     };
-    let (id, management) = match ctx.send(client.describe_organization().send()).await {
+    // Asked at once: ListAccounts is only used when DescribeOrganization answers.
+    let (described, listed) =
+        tokio::join!(ctx.send(client.describe_organization().send()), async {
+            pages!(ctx, client.list_accounts().into_paginator().send())
+        });
+    let (id, management) = match described {
         Ok(out) => {
             let org = out.organization;
             (
@@ -70,7 +75,7 @@ pub(crate) async fn list(ctx: &Ctx, client: &Client, caller: &str) -> Option<Lis
         }
         Err(e) => return fail(classify(&e), "DescribeOrganization"),
     };
-    let listed = match pages!(ctx, client.list_accounts().into_paginator().send()) {
+    let listed = match listed {
         Ok(pages) => flatten_accounts(pages),
         Err((pages, f)) => {
             let partial = flatten_accounts(pages);

@@ -20,8 +20,8 @@ pub(crate) const PACED_PER_SECOND: u32 = 8;
 /// Calls that may go out at once before the spacing starts. AWS meters calls with
 /// token buckets (a full bucket of about a second's worth of calls, refilled at the
 /// limit): this burst plus the steady rate never empties a 10-call bucket refilled
-/// at 10 a second.
-pub(crate) const PACED_BURST: u32 = 5;
+/// at 10 a second, and leaves two calls of it for retries.
+pub(crate) const PACED_BURST: u32 = 8;
 
 type Key = (String, &'static str);
 

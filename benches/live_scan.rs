@@ -1,10 +1,12 @@
 //! Benchmark of a live collection against the AWS emulator (not a timed test).
 //!
 //! Seeds N accounts (default 10) with about 20 resources each across two regions,
-//! then runs `regionready collect` twice through the counting proxy: once direct,
-//! once with 50 ms added to every request to show real concurrency. Prints wall
-//! time, peak RSS of the scanner, requests per resource and the most requests in
-//! flight at once.
+//! then runs `regionready collect` through the counting proxy: once direct (its
+//! answers recorded), then with 50 ms added to every request, answered from the
+//! recording at concurrency 32 and 4, and once more at 32 through the emulator. Prints wall
+//! time, peak RSS of the scanner, requests per resource (the figure that carries
+//! over to AWS) with the count of each operation, the most requests in flight at
+//! once, and with latency the ratio of wall time to requests x 50 ms / concurrency.
 //!
 //!     bash .ci/install-moto.sh
 //!     cargo bench --bench live_scan            # BENCH_ACCOUNTS=10 by default
@@ -13,9 +15,10 @@
 mod support;
 
 use regionready::inventory::Inventory;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::moto::{scanner, Moto};
-use support::proxy::{Proxy, Settings};
+use support::proxy::{Proxy, Settings, Tape};
 
 /// Peak resident set of a running process, in KiB (VmHWM never decreases).
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
@@ -26,11 +29,19 @@ fn vm_hwm_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize) {
+fn measure(
+    label: &str,
+    moto: &Moto,
+    delay: Option<Duration>,
+    concurrency: usize,
+    tape: (Option<Arc<Tape>>, Option<Arc<Tape>>),
+) {
     let proxy = Proxy::start(
         moto.port,
         Settings {
             delay,
+            record: tape.0,
+            replay: tape.1,
             ..Settings::default()
         },
     );
@@ -76,6 +87,23 @@ fn measure(label: &str, moto: &Moto, delay: Option<Duration>, concurrency: usize
         requests as f64 / resources.max(1) as f64,
         proxy.max_in_flight()
     );
+    // With latency, the floor is every request spread evenly over the slots.
+    if let Some(delay) = delay {
+        let ideal = delay.as_secs_f64() * requests as f64 / concurrency as f64;
+        println!(
+            "{:<28} requests x {}ms / {concurrency} = {ideal:.2}s; wall / that = {:.2}",
+            "",
+            delay.as_millis(),
+            wall.as_secs_f64() / ideal
+        );
+    } else {
+        let per_operation: Vec<String> = proxy
+            .operations()
+            .into_iter()
+            .map(|(op, n)| format!("{op}={n}"))
+            .collect();
+        println!("{:<28} {}", "", per_operation.join(" "));
+    }
 }
 
 fn main() {
@@ -90,17 +118,38 @@ fn main() {
         "seeded {accounts} accounts in {:.1}s",
         started.elapsed().as_secs_f64()
     );
-    measure("direct, concurrency 32", &moto, None, 32);
+    // The emulator answers one request at a time (a few hundred a second): with it
+    // in the path, wall time measures the emulator. Its answers are recorded once,
+    // then replayed with 50 ms added to each request, so the wall time measures how
+    // well the scan keeps its requests in flight.
+    let tape = Arc::new(Tape::default());
+    measure(
+        "direct, concurrency 32",
+        &moto,
+        None,
+        32,
+        (Some(tape.clone()), None),
+    );
+    println!("{:<28} {} answers recorded", "", tape.len());
     measure(
         "+50ms/request, conc. 32",
         &moto,
         Some(Duration::from_millis(50)),
         32,
+        (None, Some(tape.clone())),
     );
     measure(
         "+50ms/request, conc. 4",
         &moto,
         Some(Duration::from_millis(50)),
         4,
+        (None, Some(tape.clone())),
+    );
+    measure(
+        "+50ms, conc. 32, emulator",
+        &moto,
+        Some(Duration::from_millis(50)),
+        32,
+        (None, None),
     );
 }

@@ -80,6 +80,10 @@ pub struct LiveArgs {
     /// External id for AssumeRole into member accounts (overrides the config).
     #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
+    /// Role to read the management account with when scanning from a delegated
+    /// administrator (without it, the management account is not entered).
+    #[arg(long, value_name = "NAME")]
+    pub management_role: Option<String>,
     /// Regions read cheaply outside each account's pair (comma-separated).
     /// Default: the 17 commercial regions enabled by default; name opt-in regions here.
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
@@ -320,6 +324,7 @@ fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
         quiet: live.quiet,
         endpoint_url: None,
         external_id: live.external_id.clone(),
+        management_role: live.management_role.clone(),
         sweep_regions: live.sweep_regions.clone(),
         connect_timeout: secs("connect-timeout", live.connect_timeout)?,
         operation_timeout: secs("timeout", live.timeout)?,

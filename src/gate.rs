@@ -7,15 +7,23 @@ use crate::score::Scores;
 
 /// The gate fails on any non-waived failing finding at or above `fail_on` (only new
 /// ones when a baseline marked them), or when the overall score is below `min_score`.
-/// A scan with no score at all (nothing assessed) fails a `min_score` gate: what could
-/// not be seen is never a pass.
+/// A scan with no score at all (nothing assessed) fails a `min_score` gate, and a
+/// scan that assessed no account at all fails every gate: what could not be seen is
+/// never a pass.
 pub fn evaluate_gate(
     findings: &[Finding],
     scores: &Scores,
     fail_on: Severity,
     min_score: Option<f64>,
+    assessed_accounts: usize,
 ) -> GateResult {
     let mut reasons = Vec::new();
+    if assessed_accounts == 0 {
+        reasons.push(
+            "no account was assessed: a scan that saw nothing cannot pass (see the gaps and the accounts not assessed)"
+                .to_string(),
+        );
+    }
     let gating: Vec<&Finding> = findings
         .iter()
         .filter(|f| {

@@ -160,6 +160,7 @@ pub fn run_scan(
         &scores,
         options.fail_on,
         options.min_score,
+        evaluation.accounts.iter().filter(|a| a.assessed).count(),
     );
     let passed: u64 = evaluation
         .accounts

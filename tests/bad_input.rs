@@ -187,7 +187,12 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
         &["scan", "--inventory", &inv, "--format", "json"],
         dir.path(),
     );
-    assert_eq!(scan.status.code(), Some(0), "{}", stderr(&scan));
+    // The inventory holds no account: a scan that assessed nothing fails the gate.
+    assert_eq!(scan.status.code(), Some(1), "{}", stderr(&scan));
     let report: serde_json::Value = serde_json::from_slice(&scan.stdout).unwrap();
     assert_eq!(report["scope"]["config"], "regionready.toml");
+    assert!(report["gate"]["reasons"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("no account was assessed"));
 }

@@ -1,8 +1,11 @@
 //! Static checks of the live collector's source: the SDK boundary, read-only calls,
 //! and the shipped least-privilege policy matching exactly the calls made.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use support::calls::{calls, operation_name};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src dir").flatten() {
@@ -40,46 +43,12 @@ fn only_the_collector_names_sdk_types() {
     );
 }
 
-/// IAM service prefix of the client each collector file uses.
-const FILES: &[(&str, &str)] = &[
-    ("clients.rs", "sts"),
-    ("org.rs", "organizations"),
-    ("kms.rs", "kms"),
-    ("secrets.rs", "secretsmanager"),
-    ("dynamodb.rs", "dynamodb"),
-    ("rds.rs", "rds"),
-    ("config_service.rs", "config"),
-];
-
-/// `describe_db_clusters` -> `DescribeDBClusters`.
-fn action_name(fluent: &str) -> String {
-    fluent
-        .split('_')
-        .map(|w| match w {
-            "db" => "DB".to_string(),
-            _ => {
-                let mut c = w.chars();
-                c.next()
-                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                    .unwrap_or_default()
-            }
-        })
-        .collect()
-}
-
-/// Operation calls on SDK clients: `client.list_keys()`, `sts.assume_role()`, and
-/// the same split across lines by rustfmt.
+/// `kms:DescribeKey`, ... for every call the collector makes.
 fn called_actions() -> BTreeSet<String> {
-    let re = regex::Regex::new(r"\b(?:client|sts)\s*\.\s*([a-z_]+)\(\)").expect("regex");
-    let mut out = BTreeSet::new();
-    for (file, service) in FILES {
-        let text = std::fs::read_to_string(root().join("src/collect").join(file))
-            .expect("read collector file");
-        for cap in re.captures_iter(&text) {
-            out.insert(format!("{service}:{}", action_name(&cap[1])));
-        }
-    }
-    out
+    calls()
+        .into_iter()
+        .map(|c| format!("{}:{}", c.iam_prefix, c.operation))
+        .collect()
 }
 
 fn policy_actions() -> BTreeSet<String> {
@@ -148,7 +117,10 @@ fn the_collector_only_reads_metadata() {
 
 #[test]
 fn action_names_follow_the_iam_spelling() {
-    assert_eq!(action_name("describe_db_clusters"), "DescribeDBClusters");
-    assert_eq!(action_name("list_tags_of_resource"), "ListTagsOfResource");
-    assert_eq!(action_name("get_caller_identity"), "GetCallerIdentity");
+    assert_eq!(operation_name("describe_db_clusters"), "DescribeDBClusters");
+    assert_eq!(
+        operation_name("list_tags_of_resource"),
+        "ListTagsOfResource"
+    );
+    assert_eq!(operation_name("get_caller_identity"), "GetCallerIdentity");
 }

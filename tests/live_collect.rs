@@ -2,10 +2,14 @@
 //!
 //! Needs `bash .ci/install-moto.sh` once. Each test starts its own emulator on a
 //! free 127.0.0.1 port and seeds it with `tests/seed_moto.py`. Where the emulator
-//! lacks a behaviour of the real service, a test puts `support::proxy` in front of
-//! it and says so: DynamoDB global-table replicas (not emulated), AssumeRole
-//! failures and throttling (never produced by the emulator), an endpoint that stops
-//! answering.
+//! lacks a behaviour of the real service or answers in a shape AWS does not, a test
+//! puts `support::proxy` in front of it and says so: recorded, model-validated AWS
+//! answers from `tests/corpus/` (ListGlobalTables, the aggregator's source status),
+//! DynamoDB global-table replicas (not emulated), AssumeRole failures, throttling
+//! and per-account rate limits, expiring session credentials (never produced by
+//! the emulator), an endpoint that stops answering. The last test corrects every
+//! such answer to AWS's shape and checks the findings against a hand-written
+//! inventory of the same estate.
 
 mod support;
 
@@ -14,7 +18,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Output;
 use support::moto::{run, scanner, Moto};
-use support::proxy::{fail, Action, Proxy, Rule, Settings};
+use support::proxy::{corpus, fail, Action, Proxy, RateLimit, Rule, Settings};
 
 /// Seed values (ARNs, ids) -> stable names, longest first so ARNs win over ids.
 fn names(seed: &Value) -> Vec<(String, String)> {
@@ -203,6 +207,26 @@ fn global_table_patch() -> Rule {
     .body_contains("\"orders\"")
 }
 
+/// Emulator gaps answered as AWS answers them, from recorded, model-validated
+/// bodies (`tests/corpus/`): the emulator does not implement ListGlobalTables (no
+/// legacy global table here: AWS answers an empty list) nor
+/// DescribeConfigurationAggregatorSourcesStatus (the organization aggregator's
+/// sources all up to date).
+fn emulator_gaps() -> Vec<Rule> {
+    vec![
+        Rule::new(
+            "ListGlobalTables",
+            corpus("dynamodb/ListGlobalTables/none.json"),
+        ),
+        Rule::new(
+            "DescribeConfigurationAggregatorSourcesStatus",
+            corpus(
+                "config/DescribeConfigurationAggregatorSourcesStatus/organization-succeeded.json",
+            ),
+        ),
+    ]
+}
+
 const CONFIG_GAPS: [&str; 6] = [
     "gap <management> eu-west-1 config NoConfigurationRecorder",
     "gap <management> us-east-1 config NoConfigurationRecorder",
@@ -235,7 +259,7 @@ fn live_inventory_matches_the_seeded_estate() {
     let proxy = Proxy::start(
         moto.port,
         Settings {
-            rules: vec![global_table_patch()],
+            rules: [vec![global_table_patch()], emulator_gaps()].concat(),
             ..Settings::default()
         },
     );
@@ -244,7 +268,7 @@ fn live_inventory_matches_the_seeded_estate() {
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     let inv = inv.expect("inventory written");
     // The aggregator exists but the emulator answers HTTP 500 to its query: retried
-    // (3 attempts), then each account is read on its own.
+    // (3 attempts), recorded as a gap, then each account is read on its own.
     assert_eq!(
         proxy.operations().get("SelectAggregateResourceConfig"),
         Some(&3)
@@ -291,6 +315,7 @@ fn live_inventory_matches_the_seeded_estate() {
     .iter()
     .map(|s| s.to_string())
     .chain(CONFIG_GAPS.iter().map(|s| s.to_string()))
+    .chain(["gap <management> us-east-1 config HTTP500".to_string()])
     .collect();
     // The secret replica's ARN suffix is the primary's: take it from the seed.
     let suffix = seed["replicated"]
@@ -396,7 +421,10 @@ fn denied_account_and_service_become_gaps_and_throttling_is_retried() {
             "SelectAggregateResourceConfig",
             Action::Json(200, aggregator_fixture(&seed)),
         ),
-    ];
+    ]
+    .into_iter()
+    .chain(emulator_gaps())
+    .collect();
     let proxy = Proxy::start(
         moto.port,
         Settings {
@@ -545,6 +573,7 @@ fn an_endpoint_that_stops_answering_ends_in_gaps_not_a_hang() {
         moto.port,
         Settings {
             hang_after: Some(40),
+            rules: emulator_gaps(),
             ..Settings::default()
         },
     );
@@ -567,11 +596,19 @@ fn an_endpoint_that_stops_answering_ends_in_gaps_not_a_hang() {
     let codes: std::collections::BTreeSet<&str> =
         inv.gaps.iter().map(|g| g.error_code.as_str()).collect();
     assert!(codes.contains("Timeout"), "codes: {codes:?}");
+    // Besides timeouts: Config not recording, and the emulator's HTTP 500 to the
+    // aggregator query it does not implement (an aggregator failure is a gap).
+    let others: Vec<(&str, Option<&str>)> = inv
+        .gaps
+        .iter()
+        .filter(|g| !["Timeout", "NoConfigurationRecorder"].contains(&g.error_code.as_str()))
+        .map(|g| (g.error_code.as_str(), g.operation.as_deref()))
+        .collect();
     assert!(
-        codes
+        others
             .iter()
-            .all(|c| ["Timeout", "NoConfigurationRecorder"].contains(c)),
-        "only timeouts (and Config not recording) expected, got {codes:?}"
+            .all(|o| *o == ("HTTP500", Some("SelectAggregateResourceConfig"))),
+        "only timeouts (and Config not recording) expected, got {others:?}"
     );
     assert!(
         proxy.requests() > 40,
@@ -637,7 +674,7 @@ fn live_scan_findings_are_exact() {
     let proxy = Proxy::start(
         moto.port,
         Settings {
-            rules: vec![global_table_patch()],
+            rules: [vec![global_table_patch()], emulator_gaps()].concat(),
             ..Settings::default()
         },
     );
@@ -704,4 +741,371 @@ fn live_scan_findings_are_exact() {
     ];
     want.sort();
     pretty_assertions::assert_eq!(got, want);
+}
+
+/// AWS limits ListTagsOfResource and DescribeContinuousBackups to about 10 calls
+/// per second per account; the emulator never throttles. The proxy enforces that
+/// limit per access key: 300 tables are still read in full, with no gap.
+#[test]
+fn three_hundred_tables_at_ten_calls_per_second_are_read_without_gaps() {
+    let moto = Moto::start();
+    moto.seed(&["tables", "300"]);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: emulator_gaps(),
+            rate_limit: Some(RateLimit {
+                operations: vec![
+                    "ListTagsOfResource".to_string(),
+                    "DescribeContinuousBackups".to_string(),
+                ],
+                per_second: 10,
+            }),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy.url(), dir.path(), &[]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    let dynamodb_gaps: Vec<&str> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.service == "dynamodb")
+        .map(|g| g.message.as_str())
+        .collect();
+    assert_eq!(dynamodb_gaps, Vec::<&str>::new());
+    let tables: Vec<_> = inv
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter())
+        .flat_map(|r| r.dynamodb_tables.iter())
+        .collect();
+    assert_eq!(tables.len(), 300);
+    assert!(tables
+        .iter()
+        .all(|t| t.pitr_enabled == Some(false) && t.tags.as_ref().is_some_and(|t| t.len() == 1)));
+    // Paced below the limit: the proxy had (next to) nothing to refuse.
+    assert!(
+        proxy.throttled() <= 5,
+        "throttled {} times",
+        proxy.throttled()
+    );
+}
+
+/// Assumed-role credentials expire (after an hour in AWS; after two seconds here,
+/// where the proxy refuses session credentials older than that with
+/// `ExpiredToken`, which the emulator never does). Each account's role is assumed
+/// again and the failed request retried: no gap, nothing lost. Requests are slowed
+/// down so that every member's scan outlives several sessions.
+#[test]
+fn expired_session_credentials_are_renewed_mid_scan() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["full"]);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: [vec![global_table_patch()], emulator_gaps()].concat(),
+            delay: Some(std::time::Duration::from_millis(100)),
+            expire_sessions_after: Some(std::time::Duration::from_secs(2)),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy.url(), dir.path(), &["--concurrency", "2"]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    assert!(proxy.expired() > 0, "the scan outlived its credentials");
+    let expired_gaps: Vec<String> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.error_code != "NoConfigurationRecorder" && g.error_code != "HTTP500")
+        .map(|g| {
+            format!(
+                "{} {:?} {} {}",
+                g.account_id, g.region, g.error_code, g.message
+            )
+        })
+        .collect();
+    assert_eq!(expired_gaps, Vec::<String>::new());
+    let assumed = proxy.operations().get("AssumeRole").copied().unwrap_or(0);
+    assert!(
+        assumed > 2,
+        "each member's role assumed again, got {assumed}"
+    );
+    // Both members were read in full: member0's key and table, member1's secret.
+    let lines = summary(&inv, &seed);
+    for want in [
+        "<member0> us-east-1 kms <a_key>",
+        "<member0> us-east-1 table arn:aws:dynamodb:us-east-1:<member0>:table/a-table",
+        "<member1> eu-west-1 secret <b_secret>",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(want)), "{want} missing");
+    }
+}
+
+/// Moto's reserved key id behind `alias/aws/secretsmanager` (its ListAliases names
+/// it; its ListKeys does not list the key, AWS's does).
+const SECRETS_MANAGER_KEY: &str = "fee5173a-3972-428e-ae73-cd4c2a371222";
+/// The same for `alias/aws/dynamodb`.
+const DYNAMODB_KEY: &str = "7e6aa0ea-15a4-4e72-8b32-58e46e776888";
+/// The same for `alias/aws/rds`.
+const RDS_KEY: &str = "f5f30938-abed-41a2-a0f6-5482d02a2489";
+
+fn patch(f: impl Fn(&mut Value) + Send + Sync + 'static) -> Action {
+    Action::Patch(std::sync::Arc::new(f))
+}
+
+/// The emulator's answers corrected to AWS's shapes (each from the API reference
+/// and the recorded, model-validated bodies of `tests/corpus/`):
+/// - accounts carry `State` only (the retired `Status` removed);
+/// - `orders` is a legacy (2017.11.29) global table in us-east-1 and eu-west-1:
+///   ListGlobalTables and DescribeGlobalTable name it (the emulator has neither),
+///   and DescribeTable shows only the stream with new and old images AWS requires
+///   of each legacy replica;
+/// - AWS created its managed key for Secrets Manager where a secret uses the
+///   default key (us-east-1), and for DynamoDB in member1's ap-southeast-2: ListKeys
+///   lists them and DescribeKey says `KeyManager: AWS` (the emulator lists neither);
+/// - the replica of `app/db` is encrypted with the key the seed asked for, the
+///   multi-Region replica key (the emulator always says aws/secretsmanager);
+/// - an encrypted Aurora cluster created without a key names the AWS-managed
+///   `aws/rds` key by ARN (the emulator says `default_kms_key_id`);
+/// - ListTagsOfResource and DescribeContinuousBackups at 10 calls per second.
+fn aws_corrections(seed: &Value) -> Settings {
+    let management = seed["management"].as_str().expect("management").to_string();
+    let member1 = seed["members"][1].as_str().expect("member1").to_string();
+    let mrk_replica = seed["mrk_replica"]
+        .as_str()
+        .expect("mrk_replica")
+        .to_string();
+    let state_only = || {
+        patch(|v: &mut Value| {
+            for a in v["Accounts"].as_array_mut().into_iter().flatten() {
+                if let Some(status) = a.as_object_mut().and_then(|a| a.remove("Status")) {
+                    a["State"] = status;
+                }
+            }
+        })
+    };
+    let m = management.clone();
+    let sm_key = patch(move |v: &mut Value| {
+        if let Some(keys) = v["Keys"].as_array_mut() {
+            keys.push(json!({
+                "KeyId": SECRETS_MANAGER_KEY,
+                "KeyArn": format!("arn:aws:kms:us-east-1:{m}:key/{SECRETS_MANAGER_KEY}")
+            }));
+        }
+    });
+    let m1 = member1.clone();
+    let ddb_key = patch(move |v: &mut Value| {
+        let mine = v.to_string().contains(&m1);
+        if let Some(keys) = v["Keys"].as_array_mut().filter(|_| mine) {
+            keys.push(json!({
+                "KeyId": DYNAMODB_KEY,
+                "KeyArn": format!("arn:aws:kms:ap-southeast-2:{m1}:key/{DYNAMODB_KEY}")
+            }));
+        }
+    });
+    let replica_key = mrk_replica.clone();
+    let replica_status = patch(move |v: &mut Value| {
+        for r in v["ReplicationStatus"].as_array_mut().into_iter().flatten() {
+            r["KmsKeyId"] = json!(replica_key);
+        }
+    });
+    let replica_secret = patch(move |v: &mut Value| {
+        for s in v["SecretList"].as_array_mut().into_iter().flatten() {
+            if s.get("PrimaryRegion").is_some() {
+                s["KmsKeyId"] = json!(mrk_replica);
+            }
+        }
+    });
+    let legacy = |path: &str| {
+        support::proxy::corpus_with(
+            path,
+            &[
+                ("sessions", "orders"),
+                ("222222222222", management.as_str()),
+            ],
+        )
+    };
+    let legacy_stream = patch(|v: &mut Value| {
+        v["Table"]["StreamSpecification"] =
+            json!({"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"});
+    });
+    let mut rules = vec![
+        Rule::new("ListAccounts", state_only()),
+        Rule::new("DescribeTable", legacy_stream)
+            .signed_by("testing")
+            .body_contains("\"orders\""),
+        Rule::new("ListAccountsForParent", state_only()),
+        Rule::new(
+            "ListGlobalTables",
+            legacy("dynamodb/ListGlobalTables/legacy.json"),
+        )
+        .signed_by("testing"),
+        Rule::new(
+            "DescribeGlobalTable",
+            legacy("dynamodb/DescribeGlobalTable/legacy.json"),
+        )
+        .signed_by("testing"),
+        Rule::new("ListKeys", sm_key)
+            .signed_by("testing")
+            .in_region("us-east-1"),
+        Rule::new(
+            "DescribeKey",
+            support::proxy::corpus_with(
+                "kms/DescribeKey/aws-managed.json",
+                &[
+                    ("00000001-1234-5678-9abc-def012345678", SECRETS_MANAGER_KEY),
+                    ("222222222222", management.as_str()),
+                ],
+            ),
+        )
+        .body_contains(SECRETS_MANAGER_KEY),
+        Rule::new("ListKeys", ddb_key).in_region("ap-southeast-2"),
+        Rule::new("DescribeSecret", replica_status)
+            .signed_by("testing")
+            .in_region("us-east-1"),
+        Rule::new("ListSecrets", replica_secret)
+            .signed_by("testing")
+            .in_region("eu-west-1"),
+    ];
+    for region in ["us-east-1", "eu-west-1"] {
+        let key = format!("arn:aws:kms:{region}:{management}:key/{RDS_KEY}");
+        rules.push(
+            Rule::new(
+                "DescribeDBClusters",
+                Action::Replace(vec![(
+                    "<KmsKeyId>default_kms_key_id</KmsKeyId>".to_string(),
+                    format!("<KmsKeyId>{key}</KmsKeyId>"),
+                )]),
+            )
+            .signed_by("testing")
+            .in_region(region),
+        );
+    }
+    rules.extend(emulator_gaps());
+    Settings {
+        rules,
+        rate_limit: Some(RateLimit {
+            operations: vec![
+                "ListTagsOfResource".to_string(),
+                "DescribeContinuousBackups".to_string(),
+            ],
+            per_second: 10,
+        }),
+        ..Settings::default()
+    }
+}
+
+/// Findings of a JSON report, seed ids replaced by names: status, rule, resource.
+fn report_findings(out: &Output, seed: &Value) -> Vec<String> {
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let names = names(seed);
+    let mut lines: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            normalize(
+                &format!(
+                    "{} {} {} {}",
+                    f["status"].as_str().unwrap_or("-"),
+                    f["rule_id"].as_str().unwrap_or("-"),
+                    f["account_id"].as_str().unwrap_or("-"),
+                    f["resource_arn"].as_str().unwrap_or("-")
+                ),
+                &names,
+            )
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The seeded estate described by hand (`tests/estates/full-aws.json`, the seed's
+/// ids as `<name>` placeholders), as AWS would report it.
+fn hand_written_inventory(seed: &Value, dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(support::moto::root().join("tests/estates/full-aws.json"))
+        .expect("tests/estates/full-aws.json");
+    let mut text = text;
+    for (value, name) in names(seed) {
+        text = text.replace(&name, &value);
+    }
+    let suffix = seed["replicated"]
+        .as_str()
+        .and_then(|a| a.rsplit('-').next())
+        .expect("suffix");
+    text = text.replace("<suffix>", suffix);
+    for key in ["single", "mrk", "a_key"] {
+        let arn = seed[key].as_str().expect("key ARN");
+        let id = arn.rsplit('/').next().expect("key id");
+        text = text.replace(&format!("<{key}_id>"), id);
+    }
+    let path = dir.join("hand-written.json");
+    std::fs::write(&path, text).expect("write inventory");
+    path
+}
+
+/// Done when: against an emulator whose answers are corrected to AWS's shapes, a
+/// live scan reports exactly the findings the same estate gives from a
+/// hand-written inventory, with no account dropped.
+#[test]
+fn an_aws_shaped_emulator_gives_the_findings_of_the_hand_written_inventory() {
+    let moto = Moto::start();
+    let seed = moto.seed(&["full"]);
+    let proxy = Proxy::start(moto.port, aws_corrections(&seed));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scan = |extra: &[&str]| {
+        let mut c = scanner(&proxy.url(), dir.path());
+        c.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+        ])
+        .args(extra);
+        run(c)
+    };
+    let (collected, inv) = collect(&proxy.url(), dir.path(), &[]);
+    assert!(collected.status.success(), "{}", stderr(&collected));
+    let inv = inv.expect("inventory");
+    if std::env::var_os("REGIONREADY_PRINT_INVENTORY").is_some() {
+        println!(
+            "{}",
+            normalize(&serde_json::to_string_pretty(&inv).unwrap(), &names(&seed))
+        );
+    }
+    let accounts: Vec<&str> = inv.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(accounts.len(), 3, "no account dropped: {accounts:?}");
+    // What the corrections change in the inventory, against the emulator-shaped
+    // expectations of `live_inventory_matches_the_seeded_estate`.
+    let lines = summary(&inv, &seed);
+    for want in [
+        "<management> us-east-1 table arn:aws:dynamodb:us-east-1:<management>:table/orders status=\"ACTIVE\" replicas=[\"eu-west-1:\\\"ACTIVE\\\"\"] version=\"2017.11.29\"",
+        "<management> eu-west-1 table arn:aws:dynamodb:eu-west-1:<management>:table/orders status=\"ACTIVE\" replicas=[\"us-east-1:\\\"ACTIVE\\\"\"] version=\"2017.11.29\"",
+        "<management> us-east-1 secret <replicated> key=\"<single>\" primary_region=- replicas=[\"eu-west-1:\\\"InSync\\\":\\\"<mrk_replica>\\\"\"]",
+        "<management> us-east-1 kms arn:aws:kms:us-east-1:<management>:key/fee5173a-3972-428e-ae73-cd4c2a371222 manager=Aws",
+    ] {
+        assert!(lines.iter().any(|l| l.starts_with(want)), "{want}\nnot in {lines:#?}");
+    }
+    assert!(
+        !lines.iter().any(|l| l.contains(DYNAMODB_KEY)),
+        "an AWS-managed key is not the owner's resource in a swept region"
+    );
+    let live = scan(&[]);
+    let path = hand_written_inventory(&seed, dir.path());
+    let saved = scan(&["--inventory", path.to_str().expect("path")]);
+    assert_eq!(
+        saved.status.code(),
+        live.status.code(),
+        "{}",
+        stderr(&saved)
+    );
+    pretty_assertions::assert_eq!(
+        report_findings(&live, &seed),
+        report_findings(&saved, &seed)
+    );
 }

@@ -1,7 +1,7 @@
 """Seeds the AWS emulator (moto server) with an organization for the live-collection
 tests and the benchmark. Prints what it created as JSON on stdout.
 
-usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]
+usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]|tables N_TABLES
 """
 import json
 import sys
@@ -93,7 +93,12 @@ def full():
     kms_east.create_alias(AliasName="alias/app-secrets", TargetKeyId=single["KeyId"])
     sm = client("secretsmanager", "us-east-1")
     replicated = sm.create_secret(
-        Name="app/db", SecretString="x", KmsKeyId=single["Arn"], AddReplicaRegions=[{"Region": "eu-west-1"}]
+        Name="app/db",
+        SecretString="x",
+        KmsKeyId=single["Arn"],
+        # The replica asks for the multi-Region replica key; the emulator ignores it
+        # and reports alias/aws/secretsmanager (AWS reports the key asked for).
+        AddReplicaRegions=[{"Region": "eu-west-1", "KmsKeyId": replica["Arn"]}],
     )["ARN"]
     local = sm.create_secret(Name="app/local", SecretString="x", Tags=[{"Key": "team", "Value": "core"}])["ARN"]
     table("us-east-1", "orders", True)
@@ -164,6 +169,25 @@ def bench(n):
     return out
 
 
+def tables(n):
+    """n tables in the caller's account in us-east-1, no organization."""
+    ddb = client("dynamodb", "us-east-1")
+    for i in range(n):
+        ddb.create_table(
+            TableName=f"t{i:04d}",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            Tags=[{"Key": "data-residency", "Value": "eu"}],
+        )
+    return {"tables": n}
+
+
 if __name__ == "__main__":
-    result = full() if SCENARIO == "full" else bench(int(sys.argv[3]) if len(sys.argv) > 3 else 10)
+    if SCENARIO == "full":
+        result = full()
+    elif SCENARIO == "tables":
+        result = tables(int(sys.argv[3]))
+    else:
+        result = bench(int(sys.argv[3]) if len(sys.argv) > 3 else 10)
     print(json.dumps(result))

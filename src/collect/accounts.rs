@@ -1,9 +1,10 @@
 //! One account: its session, its region pair, then every region read in parallel
 //! (full reads in the pair, a cheap listing elsewhere).
 
-use super::clients::{assume_role, in_region, RegionClients};
+use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
+use super::plan::Entry;
 use super::{dynamodb, kms, rds, secrets, sweep};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
@@ -12,8 +13,8 @@ use futures_util::future::join_all;
 /// What to read in one account.
 pub(crate) struct AccountPlan {
     pub account_id: String,
-    /// Read with the caller's own credentials instead of an assumed role.
-    pub is_caller: bool,
+    /// How to get in: own credentials, a role, or not at all.
+    pub entry: Entry,
     pub pair_regions: Vec<String>,
     pub sweep_regions: Vec<String>,
 }
@@ -21,8 +22,9 @@ pub(crate) struct AccountPlan {
 /// What every account shares: how to enter it, and the organization-wide Config
 /// results when an aggregator answered.
 pub(crate) struct Shared<'a> {
-    pub role_name: &'a str,
     pub external_id: Option<&'a str>,
+    /// Partition of the caller, for ARNs built from names.
+    pub partition: &'a str,
     pub aggregated: Option<&'a Aggregated>,
 }
 
@@ -35,24 +37,34 @@ pub(crate) async fn collect(
 ) -> Option<AccountInventory> {
     let account = plan.account_id.as_str();
     let units = (plan.pair_regions.len() + plan.sweep_regions.len()) as u64;
-    let session = if plan.is_caller {
-        base.clone()
-    } else {
-        match assume_role(ctx, base, account, shared.role_name, shared.external_id).await {
-            Ok(config) => config,
-            Err(f) => {
-                ctx.gap(
+    let not_entered = |f, what: &str| {
+        ctx.gap(account, None, "sts", f, what);
+        for _ in 0..units {
+            ctx.progress.unit_done();
+        }
+    };
+    let session = match &plan.entry {
+        Entry::Own => Session::own(account, base),
+        Entry::Role(role_arn) => {
+            match ctx
+                .send(Session::assume(
+                    base,
                     account,
-                    None,
-                    "sts",
-                    f,
-                    &format!("AssumeRole into {}", shared.role_name),
-                );
-                for _ in 0..units {
-                    ctx.progress.unit_done();
+                    role_arn.clone(),
+                    shared.external_id,
+                ))
+                .await
+            {
+                Ok(session) => session,
+                Err(f) => {
+                    not_entered(f, &format!("AssumeRole {role_arn}"));
+                    return None;
                 }
-                return None;
             }
+        }
+        Entry::NotEntered(f) => {
+            not_entered(f.clone(), "AssumeRole (management account not entered)");
+            return None;
         }
     };
     let full = plan
@@ -72,27 +84,23 @@ pub(crate) async fn collect(
     })
 }
 
-/// Aggregator results of one account and region, when the aggregator answered.
+/// Aggregator results of one account and region, when the aggregator covers them.
 fn from_aggregator(
     shared: &Shared<'_>,
     account: &str,
     region: &str,
 ) -> Option<Vec<crate::inventory::ConfigResource>> {
-    shared.aggregated.map(|a| {
-        a.get(&(account.to_string(), region.to_string()))
-            .cloned()
-            .unwrap_or_default()
-    })
+    shared.aggregated.and_then(|a| a.covered(account, region))
 }
 
 async fn pair_region(
     ctx: &Ctx,
-    session: &SdkConfig,
+    session: &Session,
     shared: &Shared<'_>,
     account: &str,
     region: &str,
 ) -> RegionInventory {
-    let c = RegionClients::new(&in_region(session, region));
+    let c = RegionClients::new(session, region);
     let config = async {
         match from_aggregator(shared, account, region) {
             Some(resources) => resources,
@@ -102,7 +110,7 @@ async fn pair_region(
     let (kms_keys, secrets, dynamodb_tables, rds, resources) = tokio::join!(
         kms::collect(ctx, &c.kms, account, region),
         secrets::collect(ctx, &c.secrets, account, region),
-        dynamodb::collect(ctx, &c.dynamodb, account, region),
+        dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition),
         rds::collect(ctx, &c.rds, account, region),
         config,
     );
@@ -121,13 +129,13 @@ async fn pair_region(
 
 async fn sweep_region(
     ctx: &Ctx,
-    session: &SdkConfig,
+    session: &Session,
     shared: &Shared<'_>,
     account: &str,
     region: &str,
 ) -> RegionInventory {
-    let c = RegionClients::new(&in_region(session, region));
-    let mut resources = sweep::collect(ctx, &c, account, region).await;
+    let c = RegionClients::new(session, region);
+    let mut resources = sweep::collect(ctx, &c, account, region, shared.partition).await;
     resources.extend(from_aggregator(shared, account, region).unwrap_or_default());
     resources.sort_by(|a, b| a.arn.cmp(&b.arn));
     ctx.progress.unit_done();

@@ -3,18 +3,26 @@
 //!
 //! Clients are built once per (account, region, service) and shared by every call
 //! for that combination, so connection pools and the adaptive retry rate limiter
-//! do their job.
+//! do their job. Each account gets its own retry partition: AWS throttles per
+//! account, so one account being throttled must not slow the others down.
 
+use super::credentials::{self, RefreshingRole};
 use super::gaps::{classify, Ctx, Failure};
+use super::integrity::CompleteXml;
 use super::CollectOptions;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Region used for global APIs when nothing else says.
 pub(crate) const DEFAULT_GLOBAL_REGION: &str = "us-east-1";
+
+/// Attempts for Organizations calls when retries are enabled at all. The walk is a
+/// few dozen calls against an API with low, account-wide limits; losing one call
+/// loses an OU or an account, so it gets more attempts than the regional reads.
+const ORGANIZATIONS_MIN_ATTEMPTS: u32 = 8;
 
 /// Loads the base configuration from the standard chain (`--profile`, environment,
 /// SSO, web identity, container and instance metadata). `AWS_ENDPOINT_URL` and the
@@ -61,58 +69,95 @@ pub(crate) fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
         .build()
 }
 
+/// Who runs the scan: the account, and the partition every ARN is built in.
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    pub account: String,
+    /// `aws`, `aws-us-gov`, `aws-cn`, ... from the caller's own ARN.
+    pub partition: String,
+}
+
 /// Who the caller is; the one call that must work for a scan to start.
-pub(crate) async fn caller_account(ctx: &Ctx, config: &SdkConfig) -> Result<String, Failure> {
+pub(crate) async fn caller_identity(ctx: &Ctx, config: &SdkConfig) -> Result<Caller, Failure> {
     let sts = aws_sdk_sts::Client::new(config);
     let out = ctx
         .send(sts.get_caller_identity().send())
         .await
         .map_err(|e| classify(&e))?;
-    out.account
-        .ok_or_else(|| Failure::new("ResponseError", "GetCallerIdentity returned no account"))
-}
-
-/// Credentials for a member account via STS AssumeRole. Static credentials from
-/// the response: a scan is shorter than the one-hour session.
-pub(crate) async fn assume_role(
-    ctx: &Ctx,
-    base: &SdkConfig,
-    account_id: &str,
-    role_name: &str,
-    external_id: Option<&str>,
-) -> Result<SdkConfig, Failure> {
-    let sts = aws_sdk_sts::Client::new(base);
-    let role_arn = format!("arn:aws:iam::{account_id}:role/{role_name}");
-    let out = ctx
-        .send(
-            sts.assume_role()
-                .role_arn(&role_arn)
-                .role_session_name("regionready")
-                .set_external_id(external_id.map(str::to_string))
-                .send(),
-        )
-        .await
-        .map_err(|e| classify(&e))?;
-    let creds = out.credentials.ok_or_else(|| {
-        Failure::new(
-            "ResponseError",
-            format!("AssumeRole {role_arn} returned no credentials"),
-        )
+    let account = out.account.ok_or_else(|| {
+        Failure::new("MalformedResponse", "GetCallerIdentity returned no account")
     })?;
-    let credentials = Credentials::new(
-        creds.access_key_id,
-        creds.secret_access_key,
-        Some(creds.session_token),
-        None,
-        "regionready-assume-role",
-    );
-    Ok(base
-        .to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(credentials))
-        .build())
+    let partition = out
+        .arn
+        .as_deref()
+        .and_then(crate::analysis::arn::Arn::parse)
+        .map(|a| a.partition.to_string())
+        .ok_or_else(|| {
+            Failure::new(
+                "MalformedResponse",
+                "GetCallerIdentity returned no parsable ARN: the partition is unknown",
+            )
+        })?;
+    Ok(Caller { account, partition })
 }
 
-/// The four data-store clients of one account in one region.
+/// The ARN of a role in an account, in the caller's partition.
+pub(crate) fn role_arn(partition: &str, account_id: &str, role_name: &str) -> String {
+    format!("arn:{partition}:iam::{account_id}:role/{role_name}")
+}
+
+/// The Organizations client: more attempts than the regional reads (see
+/// [`ORGANIZATIONS_MIN_ATTEMPTS`]), unless retries were turned off.
+pub(crate) fn organizations(base: &SdkConfig, max_attempts: u32) -> aws_sdk_organizations::Client {
+    let attempts = if max_attempts > 1 {
+        max_attempts.max(ORGANIZATIONS_MIN_ATTEMPTS)
+    } else {
+        1
+    };
+    let config = aws_sdk_organizations::config::Builder::from(base)
+        .retry_config(RetryConfig::adaptive().with_max_attempts(attempts))
+        .build();
+    aws_sdk_organizations::Client::from_conf(config)
+}
+
+/// A session in an account: its configuration, and the role it came from when it
+/// was assumed (so a client can ask for fresh credentials on `ExpiredToken`).
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub account: String,
+    pub config: SdkConfig,
+    pub role: Option<Arc<RefreshingRole>>,
+}
+
+impl Session {
+    /// The caller's own credentials.
+    pub(crate) fn own(account: &str, base: &SdkConfig) -> Session {
+        Session {
+            account: account.to_string(),
+            config: base.clone(),
+            role: None,
+        }
+    }
+
+    /// An assumed role that re-assumes itself before expiry and on `ExpiredToken`.
+    /// Fails (for a gap) when the first AssumeRole fails.
+    pub(crate) async fn assume(
+        base: &SdkConfig,
+        account: &str,
+        role_arn: String,
+        external_id: Option<&str>,
+    ) -> Result<Session, Failure> {
+        let role = Arc::new(RefreshingRole::new(base, role_arn, external_id));
+        role.prime().await?;
+        Ok(Session {
+            account: account.to_string(),
+            config: credentials::session_config(base, role.clone()),
+            role: Some(role),
+        })
+    }
+}
+
+/// The data-store clients of one account in one region.
 #[derive(Clone)]
 pub(crate) struct RegionClients {
     pub kms: aws_sdk_kms::Client,
@@ -122,14 +167,47 @@ pub(crate) struct RegionClients {
     pub config: aws_sdk_config::Client,
 }
 
+/// The configuration of one service client for a session in a region: the
+/// session's retry partition, and the expired-token classifier when the session is
+/// a role.
+macro_rules! service_config {
+    ($krate:ident, $session:expr, $config:expr, $region:expr) => {{
+        let mut builder = $krate::config::Builder::from($config).retry_partition(
+            $krate::config::retry::RetryPartition::new(format!(
+                "{}-{}-{}",
+                stringify!($krate),
+                $session.account,
+                $region
+            )),
+        );
+        if let Some(role) = &$session.role {
+            builder = builder.retry_classifier(credentials::ExpiredToken::new(role.clone()));
+        }
+        builder
+    }};
+}
+
 impl RegionClients {
-    pub(crate) fn new(config: &SdkConfig) -> RegionClients {
+    pub(crate) fn new(session: &Session, region: &str) -> RegionClients {
+        let config = in_region(&session.config, region);
         RegionClients {
-            kms: aws_sdk_kms::Client::new(config),
-            secrets: aws_sdk_secretsmanager::Client::new(config),
-            dynamodb: aws_sdk_dynamodb::Client::new(config),
-            rds: aws_sdk_rds::Client::new(config),
-            config: aws_sdk_config::Client::new(config),
+            kms: aws_sdk_kms::Client::from_conf(
+                service_config!(aws_sdk_kms, session, &config, region).build(),
+            ),
+            secrets: aws_sdk_secretsmanager::Client::from_conf(
+                service_config!(aws_sdk_secretsmanager, session, &config, region).build(),
+            ),
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(
+                service_config!(aws_sdk_dynamodb, session, &config, region).build(),
+            ),
+            rds: aws_sdk_rds::Client::from_conf(
+                service_config!(aws_sdk_rds, session, &config, region)
+                    .interceptor(CompleteXml)
+                    .build(),
+            ),
+            config: aws_sdk_config::Client::from_conf(
+                service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
         }
     }
 }

@@ -15,6 +15,7 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 
 pub(crate) struct Ctx {
     semaphore: Semaphore,
+    pacer: super::pacing::Pacer,
     requests: AtomicU64,
     errors: AtomicU64,
     gaps: Mutex<Vec<Gap>>,
@@ -25,6 +26,7 @@ impl Ctx {
     pub(crate) fn new(concurrency: usize, progress: Progress) -> Ctx {
         Ctx {
             semaphore: Semaphore::new(concurrency.max(1)),
+            pacer: super::pacing::Pacer::default(),
             requests: AtomicU64::new(0),
             errors: AtomicU64::new(0),
             gaps: Mutex::new(Vec::new()),
@@ -35,16 +37,48 @@ impl Ctx {
     /// Waits for a free request slot; hold the permit while the request runs.
     pub(crate) async fn permit(&self) -> Option<SemaphorePermit<'_>> {
         let permit = self.semaphore.acquire().await.ok();
+        self.count_request();
+        permit
+    }
+
+    fn count_request(&self) {
         let n = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
         self.progress
             .requests(n, self.errors.load(Ordering::Relaxed));
-        permit
     }
 
     /// Runs one request under a permit.
     pub(crate) async fn send<F: std::future::Future>(&self, request: F) -> F::Output {
         let _permit = self.permit().await;
         request.await
+    }
+
+    /// Runs one request of an operation AWS rate-limits per account, waiting for
+    /// its turn first (without holding a request slot, so other reads go on).
+    pub(crate) async fn send_paced<F: std::future::Future>(
+        &self,
+        account: &str,
+        operation: &'static str,
+        request: F,
+    ) -> F::Output {
+        // The turn is checked again once a request slot is free: waiting for the
+        // slot may have let several turns pass, and they must not go out at once.
+        self.pacer.wait(account, operation).await;
+        loop {
+            let permit = self.semaphore.acquire().await.ok();
+            match self.pacer.take(account, operation) {
+                Ok(()) => {
+                    self.count_request();
+                    let out = request.await;
+                    drop(permit);
+                    return out;
+                }
+                Err(at) => {
+                    drop(permit);
+                    tokio::time::sleep_until(at).await;
+                }
+            }
+        }
     }
 
     /// Records what could not be read. `what` names the operation (and resource).
@@ -99,6 +133,10 @@ impl Failure {
     }
 }
 
+/// Error code of a response that could not be parsed (garbage, HTML or truncated
+/// body with a success status): not "operation not available", a broken answer.
+pub(crate) const MALFORMED: &str = "MalformedResponse";
+
 /// Classifies an SDK error by its AWS error code; transport failures get codes of
 /// their own so a report can tell "denied" from "unreachable".
 pub(crate) fn classify<E>(err: &SdkError<E, HttpResponse>) -> Failure
@@ -119,15 +157,38 @@ where
             "ConstructionFailure",
             one_line(&DisplayErrorContext(err).to_string()),
         ),
+        // A success status whose body could not be parsed at all: garbage, HTML,
+        // truncated. (An error status with such a body is `HTTP<status>` below.)
+        SdkError::ResponseError(_)
+            if err
+                .raw_response()
+                .is_none_or(|r| (200..300).contains(&r.status().as_u16())) =>
+        {
+            Failure::new(
+                MALFORMED,
+                format!(
+                    "the response could not be parsed as this operation's AWS shape: {}",
+                    one_line(&DisplayErrorContext(err).to_string())
+                ),
+            )
+        }
         _ => {
             let status = err.raw_response().map(|r| r.status().as_u16());
             let code = match (err.code(), status) {
                 (Some(code), _) if !code.is_empty() => code.to_string(),
+                // A success status with a body the SDK could not read is not an
+                // operation that is missing: it is a broken answer.
+                (_, Some(status)) if (200..300).contains(&status) => MALFORMED.to_string(),
                 (_, Some(status)) => format!("HTTP{status}"),
                 _ => "ResponseError".to_string(),
             };
             let message = match err.message() {
                 Some(m) if !m.is_empty() => m.to_string(),
+                _ if code == MALFORMED => format!(
+                    "HTTP {} with a body that is not this operation's AWS shape: {}",
+                    status.unwrap_or_default(),
+                    one_line(&DisplayErrorContext(err).to_string())
+                ),
                 _ => match status {
                     Some(s) => format!("HTTP {s} with no AWS error code (operation not available at this endpoint?)"),
                     None => one_line(&DisplayErrorContext(err).to_string()),

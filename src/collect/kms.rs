@@ -79,18 +79,41 @@ pub(crate) async fn collect(
     let Some(keys) = list(ctx, client, account, region).await else {
         return Vec::new();
     };
-    let aliases = aliases(ctx, client, account, region).await;
-    let mut out: Vec<KmsKey> = join_all(keys.into_iter().map(|(key_id, arn)| {
-        let key_aliases = aliases
+    if keys.is_empty() {
+        return Vec::new();
+    }
+    // Aliases and key descriptions are independent: read them at once.
+    let (aliases, described) = tokio::join!(
+        aliases(ctx, client, account, region),
+        join_all(
+            keys.into_iter()
+                .map(|(key_id, arn)| describe(ctx, client, account, region, key_id, arn))
+        )
+    );
+    let mut out: Vec<KmsKey> = join_all(described.into_iter().map(|(mut key, meta)| {
+        key.aliases = aliases
             .as_ref()
-            .map(|a| a.get(&key_id).cloned().unwrap_or_default());
-        describe(ctx, client, account, region, key_id, arn, key_aliases)
+            .map(|a| a.get(&key.key_id).cloned().unwrap_or_default());
+        let aws_alias = has_aws_alias(key.aliases.as_ref());
+        if aws_alias {
+            key.key_manager = Some(KeyManager::Aws);
+        }
+        if let Some(meta) = &meta {
+            apply_metadata(&mut key, meta, aws_alias);
+        }
+        async move {
+            if key.key_manager == Some(KeyManager::Customer) {
+                key.tags = tags(ctx, client, account, region, &key.arn).await;
+            }
+            key
+        }
     }))
     .await;
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
 }
 
+/// A key and its DescribeKey metadata (`None`, with a gap, when that failed).
 async fn describe(
     ctx: &Ctx,
     client: &Client,
@@ -98,36 +121,25 @@ async fn describe(
     region: &str,
     key_id: String,
     arn: String,
-    aliases: Option<Vec<String>>,
-) -> KmsKey {
-    let mut key = KmsKey {
+) -> (KmsKey, Option<KeyMetadata>) {
+    let key = KmsKey {
         arn: arn.clone(),
-        key_id: key_id.clone(),
-        aliases,
+        key_id,
         ..KmsKey::default()
     };
-    let aws_alias = has_aws_alias(key.aliases.as_ref());
-    if aws_alias {
-        key.key_manager = Some(KeyManager::Aws);
-    }
     match ctx.send(client.describe_key().key_id(&arn).send()).await {
-        Ok(out) => {
-            if let Some(meta) = out.key_metadata {
-                apply_metadata(&mut key, &meta, aws_alias);
-            }
+        Ok(out) => (key, out.key_metadata),
+        Err(e) => {
+            ctx.gap(
+                account,
+                Some(region),
+                SERVICE,
+                classify(&e),
+                &format!("DescribeKey {arn}"),
+            );
+            (key, None)
         }
-        Err(e) => ctx.gap(
-            account,
-            Some(region),
-            SERVICE,
-            classify(&e),
-            &format!("DescribeKey {arn}"),
-        ),
     }
-    if key.key_manager == Some(KeyManager::Customer) {
-        key.tags = tags(ctx, client, account, region, &arn).await;
-    }
-    key
 }
 
 /// Fills a key from its DescribeKey metadata.

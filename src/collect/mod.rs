@@ -9,10 +9,14 @@
 mod accounts;
 mod clients;
 mod config_service;
+mod credentials;
 mod dynamodb;
 pub(crate) mod gaps;
+mod integrity;
 mod kms;
 mod org;
+mod pacing;
+mod plan;
 mod progress;
 mod rds;
 mod secrets;
@@ -22,7 +26,10 @@ pub use config_service::COMPUTE_TYPES;
 pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;
-use crate::inventory::{CollectionSource, Inventory, SCHEMA_VERSION};
+use crate::inventory::Gap;
+use crate::inventory::{
+    AccountInventory, CollectionSource, Inventory, Organization, SCHEMA_VERSION,
+};
 use accounts::{AccountPlan, Shared};
 use futures_util::future::join_all;
 use std::time::Duration;
@@ -53,6 +60,9 @@ pub struct CollectOptions {
     pub endpoint_url: Option<String>,
     /// Overrides `organization.external_id` of the config.
     pub external_id: Option<String>,
+    /// Role to read the management account with when the scan runs from a
+    /// delegated administrator (the member role does not exist there).
+    pub management_role: Option<String>,
     /// Regions swept outside each account's pair; `None` = [`DEFAULT_SWEEP_REGIONS`].
     pub sweep_regions: Option<Vec<String>>,
     pub connect_timeout: Duration,
@@ -71,6 +81,7 @@ impl Default for CollectOptions {
             quiet: false,
             endpoint_url: None,
             external_id: None,
+            management_role: None,
             sweep_regions: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             operation_timeout: DEFAULT_OPERATION_TIMEOUT,
@@ -85,14 +96,22 @@ pub enum CollectError {
     /// STS GetCallerIdentity failed: no usable credentials or no reachable endpoint.
     #[error("cannot start live collection: sts:GetCallerIdentity failed with {code}: {message} (check credentials, --profile, --region and AWS_ENDPOINT_URL)")]
     NoAccess { code: String, message: String },
+    /// The caller was identified, then nothing else could be reached: every account
+    /// failed with a connection error or a timeout.
+    #[error("live collection reached nothing: every account failed with {code} ({gaps} gaps; first: {first})")]
+    Unreachable {
+        code: String,
+        gaps: usize,
+        first: String,
+    },
 }
 
 /// Reads the estate. Partial results are normal: see `Inventory.gaps`.
 pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Inventory, CollectError> {
     let ctx = gaps::Ctx::new(options.concurrency, progress::Progress::new(options.quiet));
     let base = clients::base_config(options).await;
-    let caller = match clients::caller_account(&ctx, &base).await {
-        Ok(id) => id,
+    let caller = match clients::caller_identity(&ctx, &base).await {
+        Ok(caller) => caller,
         Err(f) => {
             ctx.progress.finish();
             return Err(CollectError::NoAccess {
@@ -101,92 +120,107 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
             });
         }
     };
-    let organization = org::walk(&ctx, &aws_sdk_organizations::Client::new(&base), &caller).await;
-
-    let mut targets: Vec<String> = match &organization {
-        Some(org) => org
-            .accounts
-            .iter()
-            .filter(|a| a.is_active())
-            .map(|a| a.id.clone())
-            .collect(),
-        None if !options.accounts.is_empty() => options.accounts.clone(),
-        None => vec![caller.clone()],
-    };
-    targets.retain(|id| options.accounts.is_empty() || options.accounts.contains(id));
-    targets.retain(|id| config.account_in_scope(id));
-
-    let sweep_list: Vec<String> = match &options.sweep_regions {
-        Some(list) => list.clone(),
-        None => DEFAULT_SWEEP_REGIONS
-            .iter()
-            .map(|r| r.to_string())
-            .collect(),
-    };
-    let plans: Vec<AccountPlan> = targets
-        .into_iter()
-        .map(|id| {
-            let (ou_path, tags) = match &organization {
-                Some(org) => (
-                    org.ou_path(&id),
-                    org.account(&id).and_then(|a| a.tags.clone()),
-                ),
-                None => (Vec::new(), None),
-            };
-            let pair = config.pair_for(&id, &ou_path, tags.as_ref());
-            let pair_regions = vec![pair.0.clone(), pair.1.clone()];
-            let mut sweep_regions: Vec<String> = sweep_list
-                .iter()
-                .chain(config.sanctioned.iter())
-                .filter(|r| !pair.contains(r))
-                .cloned()
-                .collect();
-            sweep_regions.sort();
-            sweep_regions.dedup();
-            AccountPlan {
-                is_caller: id == caller,
-                account_id: id,
-                pair_regions,
-                sweep_regions,
-            }
-        })
-        .collect();
-    ctx.progress.add_units(
-        plans
-            .iter()
-            .map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64)
-            .sum(),
+    // The accounts of the organization and the Config aggregator do not depend on
+    // each other.
+    let config_client = aws_sdk_config::Client::new(&base);
+    let org_client = clients::organizations(&base, options.max_attempts);
+    let (listing, aggregated) = tokio::join!(
+        org::list(&ctx, &org_client, &caller.account),
+        config_service::aggregated(
+            &ctx,
+            &config_client,
+            &caller.account,
+            base.region()
+                .map_or(clients::DEFAULT_GLOBAL_REGION, |r| r.as_ref()),
+        )
     );
-
-    let aggregated = config_service::aggregated(&ctx, &aws_sdk_config::Client::new(&base)).await;
+    let aggregated = aggregated.map(|mut a| {
+        a.set_organization(listing.as_ref().and_then(org::Listing::id));
+        a
+    });
     let shared = Shared {
-        role_name: &config.organization.role_name,
         external_id: options
             .external_id
             .as_deref()
             .or(config.organization.external_id.as_deref()),
+        partition: &caller.partition,
         aggregated: aggregated.as_ref(),
     };
-    let mut accounts: Vec<_> = join_all(
-        plans
+    let read_accounts = |organization: Option<&Organization>| {
+        let plans = plans(config, options, &caller, organization);
+        ctx.progress.add_units(
+            plans
+                .iter()
+                .map(|p| (p.pair_regions.len() + p.sweep_regions.len()) as u64)
+                .sum(),
+        );
+        let planned = plans.len();
+        let shared = &shared;
+        let ctx = &ctx;
+        let base = &base;
+        async move {
+            let accounts: Vec<AccountInventory> = join_all(
+                plans
+                    .into_iter()
+                    .map(|plan| accounts::collect(ctx, base, shared, plan)),
+            )
+            .await
             .into_iter()
-            .map(|plan| accounts::collect(&ctx, &base, &shared, plan)),
-    )
-    .await
-    .into_iter()
-    .flatten()
-    .collect();
+            .flatten()
+            .collect();
+            (planned, accounts)
+        }
+    };
+    // Where no pair depends on an account's OU or tags, the accounts are read while
+    // the rest of the organization (tree, tags, policies) is: the scan does not wait
+    // for a walk whose result cannot change what it reads.
+    let (organization, (planned, mut accounts)) = match listing {
+        None => (None, read_accounts(None).await),
+        Some(listing) if plan::placement_free(config) => {
+            let provisional = listing.provisional(&caller.account);
+            let (organization, read) = tokio::join!(
+                org::complete(&ctx, &org_client, &caller.account, listing),
+                read_accounts(Some(&provisional))
+            );
+            (Some(organization), read)
+        }
+        Some(listing) => {
+            let organization = org::complete(&ctx, &org_client, &caller.account, listing).await;
+            let read = read_accounts(Some(&organization)).await;
+            (Some(organization), read)
+        }
+    };
     accounts.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     ctx.progress.finish();
 
     let mut gaps = ctx.take_gaps();
+    if planned > 0 && accounts.is_empty() {
+        if let Some(code) = unreachable_code(&gaps) {
+            return Err(CollectError::Unreachable {
+                code,
+                gaps: gaps.len(),
+                first: gaps
+                    .first()
+                    .map(|g| format!("{} {}", g.account_id, g.message))
+                    .unwrap_or_default(),
+            });
+        }
+    }
     gaps.sort_by(|a, b| {
-        (&a.account_id, &a.region, &a.service, &a.message).cmp(&(
-            &b.account_id,
-            &b.region,
-            &b.service,
-            &b.message,
-        ))
+        (
+            &a.account_id,
+            &a.region,
+            &a.service,
+            &a.operation,
+            &a.message,
+        )
+            .cmp(&(
+                &b.account_id,
+                &b.region,
+                &b.service,
+                &b.operation,
+                &b.message,
+            ))
     });
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
@@ -206,4 +240,65 @@ pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Invent
         accounts,
         gaps,
     })
+}
+
+/// What to read in each account in scope: the accounts the organization lists as
+/// `ACTIVE` (else `--accounts`, else the caller's), each with its regions and entry.
+fn plans(
+    config: &Config,
+    options: &CollectOptions,
+    caller: &clients::Caller,
+    organization: Option<&Organization>,
+) -> Vec<AccountPlan> {
+    let mut targets: Vec<String> = match organization {
+        Some(org) => org
+            .accounts
+            .iter()
+            .filter(|a| a.is_active())
+            .map(|a| a.id.clone())
+            .collect(),
+        None if !options.accounts.is_empty() => options.accounts.clone(),
+        None => vec![caller.account.clone()],
+    };
+    targets.retain(|id| options.accounts.is_empty() || options.accounts.contains(id));
+    targets.retain(|id| config.account_in_scope(id));
+    let sweep_list = sweep::regions(options.sweep_regions.as_deref(), &caller.partition);
+    let management = organization.and_then(|o| o.management_account_id.clone());
+    targets
+        .into_iter()
+        .map(|id| {
+            let pair_regions = plan::pair_regions(config, organization, &id);
+            let mut sweep_regions: Vec<String> = sweep_list
+                .iter()
+                .chain(config.sanctioned.iter())
+                .filter(|r| !pair_regions.contains(r))
+                .cloned()
+                .collect();
+            sweep_regions.sort();
+            sweep_regions.dedup();
+            let entry = plan::entry(
+                &id,
+                caller,
+                management.as_deref(),
+                &config.organization.role_name,
+                options.management_role.as_deref(),
+            );
+            AccountPlan {
+                account_id: id,
+                entry,
+                pair_regions,
+                sweep_regions,
+            }
+        })
+        .collect()
+}
+
+/// The code shared by every gap when all of them are transport failures: then the
+/// endpoint, not AWS's answers, is what is missing.
+fn unreachable_code(gaps: &[Gap]) -> Option<String> {
+    let first = gaps.first()?.error_code.clone();
+    let transport = ["ConnectionError", "Timeout"];
+    gaps.iter()
+        .all(|g| transport.contains(&g.error_code.as_str()))
+        .then_some(first)
 }

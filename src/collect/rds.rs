@@ -1,5 +1,10 @@
 //! RDS and Aurora: DB clusters (with tags and managed master secrets), global
 //! clusters with member regions and writer, DB instances and read replicas.
+//!
+//! A cluster's membership of a global database is what DescribeDBClusters says
+//! (`GlobalClusterIdentifier`); DescribeGlobalClusters, asked only where a member
+//! is, adds the members' regions and the writer, and its failure takes nothing
+//! away from what DescribeDBClusters said.
 
 use super::gaps::{pages, Ctx};
 use crate::analysis::arn::Arn;
@@ -53,7 +58,7 @@ fn cluster(c: DbCluster) -> Option<RdsCluster> {
         identifier: c.db_cluster_identifier.unwrap_or_default(),
         engine: c.engine.unwrap_or_default(),
         status: c.status,
-        global_cluster_identifier: None,
+        global_cluster_identifier: c.global_cluster_identifier.filter(|g| !g.is_empty()),
         storage_encrypted: encrypted,
         // An unencrypted cluster has no key, whatever the field says.
         kms_key_id: if encrypted == Some(true) {
@@ -78,13 +83,27 @@ pub(crate) struct RdsRegion {
 }
 
 pub(crate) async fn collect(ctx: &Ctx, client: &Client, account: &str, region: &str) -> RdsRegion {
-    let (clusters, globals, instances) = tokio::join!(
+    let (clusters, instances) = tokio::join!(
         list_clusters(ctx, client, account, region),
-        global_clusters(ctx, client, account, region),
         instances(ctx, client, account, region)
     );
     let mut clusters = clusters.unwrap_or_default();
-    for c in &mut clusters {
+    // Only a region with a member of a global database needs the global clusters:
+    // DescribeDBClusters already said which clusters belong to one.
+    let globals = if clusters
+        .iter()
+        .any(|c| c.global_cluster_identifier.is_some())
+    {
+        global_clusters(ctx, client, account, region).await
+    } else {
+        Vec::new()
+    };
+    // DescribeDBClusters is authoritative for membership; DescribeGlobalClusters
+    // only completes it (and failing, changes nothing it said).
+    for c in clusters
+        .iter_mut()
+        .filter(|c| c.global_cluster_identifier.is_none())
+    {
         let member_of = globals
             .iter()
             .find(|g| g.members.iter().any(|m| m.cluster_arn == c.arn));

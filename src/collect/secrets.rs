@@ -78,6 +78,18 @@ async fn describe(
     region: &str,
     mut secret: Secret,
 ) -> Secret {
+    // A replica (listed with the region of its primary) has no replicas of its own
+    // and ListSecrets already gave its key and tags: nothing more to ask.
+    if secret
+        .primary_region
+        .as_deref()
+        .is_some_and(|p| p != region)
+    {
+        secret.kms_key_id = Some(secret.kms_key_id.unwrap_or_else(|| DEFAULT_KEY.to_string()));
+        secret.replicas = Some(Vec::new());
+        secret.tags = Some(secret.tags.unwrap_or_default());
+        return secret;
+    }
     match ctx
         .send(client.describe_secret().secret_id(&secret.arn).send())
         .await

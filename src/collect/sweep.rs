@@ -30,6 +30,21 @@ pub const DEFAULT_SWEEP_REGIONS: &[&str] = &[
     "ap-southeast-2",
 ];
 
+/// Regions swept: `--sweep-regions`, else [`DEFAULT_SWEEP_REGIONS`] in the `aws`
+/// partition, else every region of the caller's partition (GovCloud, China, ...).
+pub(crate) fn regions(given: Option<&[String]>, partition: &str) -> Vec<String> {
+    match given {
+        Some(list) => list.to_vec(),
+        None if partition == "aws" => DEFAULT_SWEEP_REGIONS
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
+        None => crate::analysis::partitions::by_id(partition)
+            .map(|p| p.regions.clone())
+            .unwrap_or_default(),
+    }
+}
+
 /// Value of `Inventory.source.outside_pair_sources` for this listing.
 pub const SOURCE: &str = "service-listing";
 
@@ -42,25 +57,47 @@ fn listed(resource_type: &str, arn: String, name: Option<String>) -> ConfigResou
     }
 }
 
+/// Customer keys among the listed ones. AWS creates its managed keys wherever a
+/// service is used: they are not the owner's data. Without the aliases the two
+/// cannot be told apart, so no key is listed (the ListAliases gap says why): a key
+/// AWS manages must not show up as the owner's resource in an unsanctioned region.
+fn owned_keys(
+    keys: Vec<(String, String)>,
+    aliases: Option<&std::collections::BTreeMap<String, Vec<String>>>,
+) -> Vec<String> {
+    let Some(aliases) = aliases else {
+        return Vec::new();
+    };
+    keys.into_iter()
+        .filter(|(key_id, _)| !kms::has_aws_alias(aliases.get(key_id)))
+        .map(|(_, arn)| arn)
+        .collect()
+}
+
 pub(crate) async fn collect(
     ctx: &Ctx,
     clients: &RegionClients,
     account: &str,
     region: &str,
+    partition: &str,
 ) -> Vec<ConfigResource> {
-    let (keys, aliases, secrets, tables, clusters) = tokio::join!(
-        kms::list(ctx, &clients.kms, account, region),
-        kms::aliases(ctx, &clients.kms, account, region),
+    let keys = async {
+        let keys = kms::list(ctx, &clients.kms, account, region).await?;
+        if keys.is_empty() {
+            return Some(Vec::new());
+        }
+        let aliases = kms::aliases(ctx, &clients.kms, account, region).await;
+        Some(owned_keys(keys, aliases.as_ref()))
+    };
+    let (keys, secrets, tables, clusters) = tokio::join!(
+        keys,
         secrets::list(ctx, &clients.secrets, account, region),
         dynamodb::list(ctx, &clients.dynamodb, account, region),
         rds::list_clusters(ctx, &clients.rds, account, region),
     );
     let mut out = Vec::new();
-    for (key_id, arn) in keys.unwrap_or_default() {
-        // AWS creates its managed keys wherever a service is used: not the owner's data.
-        if !kms::has_aws_alias(aliases.as_ref().and_then(|a| a.get(&key_id))) {
-            out.push(listed("AWS::KMS::Key", arn, None));
-        }
+    for arn in keys.unwrap_or_default() {
+        out.push(listed("AWS::KMS::Key", arn, None));
     }
     for s in secrets.unwrap_or_default() {
         out.push(listed("AWS::SecretsManager::Secret", s.arn, Some(s.name)));
@@ -68,7 +105,7 @@ pub(crate) async fn collect(
     for name in tables.unwrap_or_default() {
         out.push(listed(
             "AWS::DynamoDB::Table",
-            dynamodb::table_arn(account, region, &name),
+            dynamodb::table_arn(partition, account, region, &name),
             Some(name),
         ));
     }

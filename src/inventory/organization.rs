@@ -51,10 +51,14 @@ pub struct Account {
     /// only where `state` is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// Parent id: the root id or an OU id.
+    /// Parent id: the root id or an OU id. Empty when the account's parent could
+    /// not be read (an `organizations` gap charged to the account says why): its OU
+    /// path, OU pair override and inherited SCPs are then unknown.
     pub parent_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Absent when the tags could not be read (an `organizations` gap charged to
+    /// the account says why): a tag pair override may then apply unseen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
 }

@@ -2,5 +2,6 @@
 //! proxy, and a way to run the scanner binary against them.
 #![allow(dead_code)]
 
+pub mod calls;
 pub mod moto;
 pub mod proxy;

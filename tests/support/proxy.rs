@@ -1,10 +1,13 @@
 //! A small HTTP/1.1 proxy in front of the emulator, listening on 127.0.0.1 only.
 //!
-//! It fills gaps of the emulator and injects faults the real service produces:
-//! rewriting responses (DynamoDB global-table `Replicas`, which the emulator does
-//! not emulate), AWS errors for chosen operations (AccessDenied, throttling), a
-//! delay on every request, and an endpoint that stops answering. It also counts
-//! requests and the most requests in flight at once.
+//! It makes the emulator answer as AWS does and injects the faults AWS produces:
+//! recorded, model-validated responses from `tests/corpus/` for chosen requests,
+//! rewritten responses, AWS errors for chosen operations (AccessDenied,
+//! throttling), garbage, HTML and truncated bodies, dropped connections, a rate
+//! limit per access key and operation (as AWS limits calls per account), session
+//! credentials that expire after a while, a delay on every request, and an
+//! endpoint that stops answering. It also counts requests, the most requests in
+//! flight at once, and keeps request bodies for inspection.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -31,6 +34,37 @@ pub enum Action {
     Json(u16, Value),
     /// Forward, then change the JSON response.
     Patch(Arc<dyn Fn(&mut Value) + Send + Sync>),
+    /// Answer with a recorded body from `tests/corpus/` (a path under it), with
+    /// text replacements (recorded ids -> the emulator's). The status is 200, or
+    /// the one in an `error-<status>-<Code>` file name.
+    Corpus(String, Vec<(String, String)>),
+    /// Answer with this status, content type and raw body (garbage, truncated).
+    Raw(u16, String, Vec<u8>),
+    /// Close the connection without answering.
+    Drop,
+    /// Forward, then replace text in the response (XML answers).
+    Replace(Vec<(String, String)>),
+}
+
+/// A recorded body, as [`Action::Corpus`] serves it.
+pub fn corpus(path: &str) -> Action {
+    Action::Corpus(path.to_string(), Vec::new())
+}
+
+/// A recorded body with `from -> to` replacements.
+pub fn corpus_with(path: &str, replace: &[(&str, &str)]) -> Action {
+    Action::Corpus(
+        path.to_string(),
+        replace
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect(),
+    )
+}
+
+/// The directory of recorded responses.
+pub fn corpus_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
 }
 
 /// Which requests a rule applies to, and how often.
@@ -44,6 +78,8 @@ pub struct Rule {
     pub body_contains: Option<String>,
     /// Applies this many times, then never again; always when `None`.
     pub times: Option<u64>,
+    /// SigV4 access key of the request (one per account session).
+    pub access_key: Option<String>,
     pub action: Action,
 }
 
@@ -54,8 +90,13 @@ impl Rule {
             region: None,
             body_contains: None,
             times: None,
+            access_key: None,
             action,
         }
+    }
+    pub fn signed_by(mut self, access_key: &str) -> Rule {
+        self.access_key = Some(access_key.into());
+        self
     }
     pub fn in_region(mut self, region: &str) -> Rule {
         self.region = Some(region.into());
@@ -79,6 +120,30 @@ pub fn fail(status: u16, code: &str, message: &str) -> Action {
     }
 }
 
+/// AWS's per-account rate limit of some operations, keyed on the access key.
+#[derive(Clone)]
+pub struct RateLimit {
+    pub operations: Vec<String>,
+    /// Calls per second per access key and operation (a token bucket of this size).
+    pub per_second: u32,
+}
+
+/// Emulator answers kept by request (access key, operation, region, body), so a
+/// later run can be answered without the emulator: its requests are then served
+/// as fast and as many at once as they come, which an emulator answering one
+/// request at a time cannot do. Assumed-role answers are on the tape too, so the
+/// replayed run signs with the same access keys as the recorded one.
+#[derive(Default)]
+pub struct Tape {
+    answers: Mutex<std::collections::HashMap<String, (u16, Vec<u8>)>>,
+}
+
+impl Tape {
+    pub fn len(&self) -> usize {
+        self.answers.lock().expect("tape lock").len()
+    }
+}
+
 #[derive(Default)]
 pub struct Settings {
     pub rules: Vec<Rule>,
@@ -86,6 +151,15 @@ pub struct Settings {
     pub delay: Option<Duration>,
     /// After this many requests, stop answering (hold every connection open).
     pub hang_after: Option<u64>,
+    /// Answer `ThrottlingException` beyond this rate.
+    pub rate_limit: Option<RateLimit>,
+    /// Session credentials (requests with a security token) are refused with
+    /// `ExpiredToken` once this long has passed since the proxy first saw them.
+    pub expire_sessions_after: Option<Duration>,
+    /// Keep every emulator answer on this tape.
+    pub record: Option<Arc<Tape>>,
+    /// Answer from this tape when it has the request, else ask the emulator.
+    pub replay: Option<Arc<Tape>>,
 }
 
 #[derive(Default)]
@@ -93,6 +167,16 @@ struct State {
     rules: Mutex<Vec<Rule>>,
     delay: Option<Duration>,
     hang_after: Option<u64>,
+    rate_limit: Option<RateLimit>,
+    /// (access key, operation) -> (tokens, last refill).
+    buckets: Mutex<std::collections::HashMap<(String, String), (f64, std::time::Instant)>>,
+    throttled: AtomicU64,
+    expire_sessions_after: Option<Duration>,
+    first_seen: Mutex<std::collections::HashMap<String, std::time::Instant>>,
+    expired: AtomicU64,
+    bodies: Mutex<Vec<(String, String)>>,
+    record: Option<Arc<Tape>>,
+    replay: Option<Arc<Tape>>,
     requests: AtomicU64,
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
@@ -113,6 +197,10 @@ impl Proxy {
             rules: Mutex::new(settings.rules),
             delay: settings.delay,
             hang_after: settings.hang_after,
+            rate_limit: settings.rate_limit,
+            expire_sessions_after: settings.expire_sessions_after,
+            record: settings.record,
+            replay: settings.replay,
             ..State::default()
         });
         let accept_state = state.clone();
@@ -139,6 +227,28 @@ impl Proxy {
 
     pub fn max_in_flight(&self) -> u64 {
         self.state.max_in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Requests answered with `ThrottlingException` by the rate limit.
+    pub fn throttled(&self) -> u64 {
+        self.state.throttled.load(Ordering::Relaxed)
+    }
+
+    /// Requests refused because their session credentials had expired.
+    pub fn expired(&self) -> u64 {
+        self.state.expired.load(Ordering::Relaxed)
+    }
+
+    /// Request bodies of one operation, in arrival order.
+    pub fn bodies(&self, operation: &str) -> Vec<String> {
+        self.state
+            .bodies
+            .lock()
+            .expect("bodies lock")
+            .iter()
+            .filter(|(op, _)| op == operation)
+            .map(|(_, b)| b.clone())
+            .collect()
     }
 
     /// Requests per operation name.
@@ -187,9 +297,18 @@ impl Request {
 
     /// Region from the SigV4 credential scope `AKID/date/region/service/aws4_request`.
     fn region(&self) -> Option<String> {
+        self.scope_part(2)
+    }
+
+    /// The access key that signed the request.
+    fn access_key(&self) -> Option<String> {
+        self.scope_part(0)
+    }
+
+    fn scope_part(&self, n: usize) -> Option<String> {
         let auth = self.header("authorization")?;
         let scope = auth.split("Credential=").nth(1)?.split(',').next()?;
-        scope.split('/').nth(2).map(str::to_string)
+        scope.split('/').nth(n).map(str::to_string)
     }
 
     fn is_query_protocol(&self) -> bool {
@@ -256,7 +375,32 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
         if let Some(delay) = state.delay {
             std::thread::sleep(delay);
         }
-        let action = matching_action(state, &request, &operation);
+        state.bodies.lock().expect("bodies lock").push((
+            operation.clone(),
+            String::from_utf8_lossy(&request.body).to_string(),
+        ));
+        let action = if session_expired(state, &request) {
+            state.expired.fetch_add(1, Ordering::Relaxed);
+            let code = if request.is_query_protocol() {
+                "ExpiredToken"
+            } else {
+                "ExpiredTokenException"
+            };
+            Some(fail(
+                400,
+                code,
+                "The security token included in the request is expired",
+            ))
+        } else if rate_limited(state, &request, &operation) {
+            state.throttled.fetch_add(1, Ordering::Relaxed);
+            Some(fail(
+                400,
+                "ThrottlingException",
+                "Rate of requests exceeds the allowed throughput.",
+            ))
+        } else {
+            matching_action(state, &request, &operation)
+        };
         let response = match action {
             Some(Action::Fail {
                 status,
@@ -277,6 +421,22 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
                 )],
                 body.to_string().into_bytes(),
             )),
+            Some(Action::Corpus(path, replace)) => Some(corpus_response(&path, &replace)),
+            Some(Action::Raw(status, content_type, body)) => Some((
+                status,
+                vec![("Content-Type".to_string(), content_type)],
+                body,
+            )),
+            Some(Action::Drop) => None,
+            Some(Action::Replace(pairs)) => {
+                forward(&request, upstream_port).map(|(status, body)| {
+                    let mut text = String::from_utf8_lossy(&body).to_string();
+                    for (from, to) in &pairs {
+                        text = text.replace(from.as_str(), to);
+                    }
+                    (status, Vec::new(), text.into_bytes())
+                })
+            }
             Some(Action::Patch(patch)) => forward(&request, upstream_port).map(|(status, body)| {
                 let body = match serde_json::from_slice::<Value>(&body) {
                     Ok(mut v) => {
@@ -295,7 +455,23 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
                 )
             }),
             None => {
-                forward(&request, upstream_port).map(|(status, body)| (status, Vec::new(), body))
+                let key = tape_key(&request, &operation);
+                let taped = state
+                    .replay
+                    .as_ref()
+                    .and_then(|t| t.answers.lock().expect("tape lock").get(&key).cloned());
+                taped
+                    .or_else(|| {
+                        let answer = forward(&request, upstream_port)?;
+                        if let Some(tape) = &state.record {
+                            tape.answers
+                                .lock()
+                                .expect("tape lock")
+                                .insert(key, answer.clone());
+                        }
+                        Some(answer)
+                    })
+                    .map(|(status, body)| (status, Vec::new(), body))
             }
         };
         state.in_flight.fetch_sub(1, Ordering::Relaxed);
@@ -324,6 +500,97 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
     let _ = writer.shutdown(Shutdown::Both);
 }
 
+/// What identifies a request on a tape: who signed it, what it asks, where.
+fn tape_key(request: &Request, operation: &str) -> String {
+    format!(
+        "{} {operation} {} {}",
+        request.access_key().unwrap_or_default(),
+        request.region().unwrap_or_default(),
+        String::from_utf8_lossy(&request.body)
+    )
+}
+
+/// Whether the request carries session credentials older than the limit.
+fn session_expired(state: &State, request: &Request) -> bool {
+    let Some(limit) = state.expire_sessions_after else {
+        return false;
+    };
+    if request.header("x-amz-security-token").is_none() {
+        return false;
+    }
+    let Some(key) = request.access_key() else {
+        return false;
+    };
+    let now = std::time::Instant::now();
+    let mut seen = state.first_seen.lock().expect("first_seen lock");
+    let first = *seen.entry(key).or_insert(now);
+    now.duration_since(first) > limit
+}
+
+/// A token bucket per (access key, operation), refilled at `per_second`.
+fn rate_limited(state: &State, request: &Request, operation: &str) -> bool {
+    let Some(limit) = &state.rate_limit else {
+        return false;
+    };
+    if !limit.operations.iter().any(|o| o == operation) {
+        return false;
+    }
+    let key = (
+        request.access_key().unwrap_or_default(),
+        operation.to_string(),
+    );
+    let rate = f64::from(limit.per_second);
+    let now = std::time::Instant::now();
+    let mut buckets = state.buckets.lock().expect("buckets lock");
+    let (tokens, last) = buckets.entry(key).or_insert((rate, now));
+    *tokens = (*tokens + now.duration_since(*last).as_secs_f64() * rate).min(rate);
+    *last = now;
+    if *tokens >= 1.0 {
+        *tokens -= 1.0;
+        false
+    } else {
+        true
+    }
+}
+
+/// Status, headers and body of a recorded response.
+fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
+    let full = corpus_dir().join(path);
+    let mut text = std::fs::read_to_string(&full)
+        .unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()));
+    for (from, to) in replace {
+        text = text.replace(from.as_str(), to);
+    }
+    let name = full
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let mut headers = Vec::new();
+    let status = match name.strip_prefix("error-") {
+        Some(rest) => {
+            let mut parts = rest.splitn(2, '-');
+            let status = parts.next().and_then(|s| s.parse().ok()).unwrap_or(400);
+            let code = parts
+                .next()
+                .and_then(|c| c.split('.').next())
+                .unwrap_or_default();
+            headers.push(("x-amzn-ErrorType".to_string(), code.to_string()));
+            status
+        }
+        None => 200,
+    };
+    let content_type = if name.ends_with(".xml") {
+        "text/xml"
+    } else if path.starts_with("dynamodb/") {
+        "application/x-amz-json-1.0"
+    } else {
+        "application/x-amz-json-1.1"
+    };
+    headers.push(("Content-Type".to_string(), content_type.to_string()));
+    (status, headers, text.into_bytes())
+}
+
 fn content_type(request: &Request) -> &'static str {
     if request.is_query_protocol() {
         "text/xml"
@@ -346,6 +613,10 @@ fn matching_action(state: &State, request: &Request, operation: &str) -> Option<
                 .body_contains
                 .as_ref()
                 .is_none_or(|t| body.contains(t.as_str()))
+            && rule
+                .access_key
+                .as_ref()
+                .is_none_or(|k| request.access_key().as_ref() == Some(k))
             && rule.times != Some(0);
         if matches {
             if let Some(n) = &mut rule.times {

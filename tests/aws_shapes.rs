@@ -1,0 +1,1042 @@
+//! Live collection against responses shaped like AWS, not like the emulator.
+//!
+//! The proxy answers the organization and a member account from the recorded,
+//! model-validated bodies of `tests/corpus/` (see its README); the real SDK clients
+//! parse them. Everything not recorded (the caller's own, empty account) is asked
+//! of the emulator behind the proxy. What these bodies carry and the emulator does
+//! not: accounts with `State` only (and every state), legacy 2017.11.29 global
+//! tables (ListGlobalTables / DescribeGlobalTable; the emulator has neither), an
+//! AWS-managed key answering `KeyManager: AWS`, a secret replicated with a key of
+//! its own per region, Aurora global clusters named by `GlobalClusterIdentifier`
+//! with a headless secondary, AWS Config recorders that exclude a type, and the
+//! error bodies of each protocol.
+
+mod support;
+
+use regionready::inventory::Inventory;
+use std::path::Path;
+use std::process::Output;
+use support::moto::{run, scanner, Moto};
+use support::proxy::{corpus, Action, Proxy, Rule, Settings};
+
+const MANAGEMENT: &str = "111111111111";
+const MEMBER: &str = "222222222222";
+/// Access key of the member's session, from `sts/AssumeRole/member-222222222222.xml`.
+const MEMBER_KEY: &str = "ASIAMEMBER222EXAMPLE";
+
+/// The organization as AWS answers it: six accounts in every state, one OU, two SCPs.
+fn organization() -> Vec<Rule> {
+    vec![
+        Rule::new(
+            "GetCallerIdentity",
+            corpus("sts/GetCallerIdentity/management.xml"),
+        ),
+        Rule::new(
+            "DescribeOrganization",
+            corpus("organizations/DescribeOrganization/management.json"),
+        ),
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/state-only.json"),
+        ),
+        Rule::new("ListRoots", corpus("organizations/ListRoots/root.json")),
+        Rule::new(
+            "ListAccountsForParent",
+            corpus("organizations/ListAccountsForParent/root.json"),
+        )
+        .body_contains("r-ab12"),
+        Rule::new(
+            "ListAccountsForParent",
+            corpus("organizations/ListAccountsForParent/prod.json"),
+        ),
+        Rule::new(
+            "ListOrganizationalUnitsForParent",
+            corpus("organizations/ListOrganizationalUnitsForParent/root.json"),
+        )
+        .body_contains("r-ab12"),
+        Rule::new(
+            "ListOrganizationalUnitsForParent",
+            corpus("organizations/ListOrganizationalUnitsForParent/none.json"),
+        ),
+        Rule::new(
+            "ListTagsForResource",
+            corpus("organizations/ListTagsForResource/none.json"),
+        ),
+        Rule::new(
+            "ListPolicies",
+            corpus("organizations/ListPolicies/scp.json"),
+        ),
+        Rule::new(
+            "DescribePolicy",
+            corpus("organizations/DescribePolicy/full-aws-access.json"),
+        )
+        .body_contains("p-FullAWSAccess"),
+        Rule::new(
+            "DescribePolicy",
+            corpus("organizations/DescribePolicy/deny-outside-pair.json"),
+        ),
+        Rule::new(
+            "ListTargetsForPolicy",
+            corpus("organizations/ListTargetsForPolicy/root.json"),
+        )
+        .body_contains("p-FullAWSAccess"),
+        Rule::new(
+            "ListTargetsForPolicy",
+            corpus("organizations/ListTargetsForPolicy/prod.json"),
+        ),
+        Rule::new(
+            "DescribeConfigurationAggregators",
+            corpus("config/DescribeConfigurationAggregators/none.json"),
+        ),
+        Rule::new(
+            "AssumeRole",
+            corpus("sts/AssumeRole/member-222222222222.xml"),
+        )
+        .body_contains(MEMBER),
+    ]
+}
+
+/// A rule for the member's session in one region.
+fn member(region: &str, operation: &str, body: &str) -> Rule {
+    Rule::new(operation, corpus(body))
+        .signed_by(MEMBER_KEY)
+        .in_region(region)
+}
+
+/// The member account: a full pair (us-east-1, eu-west-1) and a swept region.
+fn member_account() -> Vec<Rule> {
+    let east = "us-east-1";
+    let west = "eu-west-1";
+    let sweep = "ap-southeast-2";
+    vec![
+        // us-east-1: keys of every manager, secrets, three kinds of table, Aurora.
+        member(east, "ListKeys", "kms/ListKeys/keys.json"),
+        member(east, "ListAliases", "kms/ListAliases/aliases.json"),
+        member(east, "DescribeKey", "kms/DescribeKey/aws-managed.json").body_contains("00000001-"),
+        member(east, "DescribeKey", "kms/DescribeKey/customer-single.json")
+            .body_contains("00000002-"),
+        member(east, "DescribeKey", "kms/DescribeKey/mrk-primary.json"),
+        member(east, "ListResourceTags", "kms/ListResourceTags/team.json").body_contains("mrk-"),
+        member(east, "ListResourceTags", "kms/ListResourceTags/none.json"),
+        member(
+            east,
+            "ListSecrets",
+            "secretsmanager/ListSecrets/primaries.json",
+        ),
+        member(
+            east,
+            "DescribeSecret",
+            "secretsmanager/DescribeSecret/replicated-in-sync.json",
+        )
+        .body_contains("app/db"),
+        member(
+            east,
+            "DescribeSecret",
+            "secretsmanager/DescribeSecret/local.json",
+        )
+        .body_contains("app/local"),
+        member(
+            east,
+            "DescribeSecret",
+            "secretsmanager/DescribeSecret/rds-managed.json",
+        ),
+        member(east, "ListTables", "dynamodb/ListTables/tables.json"),
+        member(
+            east,
+            "DescribeTable",
+            "dynamodb/DescribeTable/current-global.json",
+        )
+        .body_contains("\"orders\""),
+        member(
+            east,
+            "DescribeTable",
+            "dynamodb/DescribeTable/legacy-global-replica.json",
+        )
+        .body_contains("\"sessions\""),
+        member(
+            east,
+            "DescribeTable",
+            "dynamodb/DescribeTable/single-region.json",
+        ),
+        member(
+            east,
+            "DescribeContinuousBackups",
+            "dynamodb/DescribeContinuousBackups/disabled.json",
+        )
+        .body_contains("\"scratch\""),
+        member(
+            east,
+            "DescribeContinuousBackups",
+            "dynamodb/DescribeContinuousBackups/enabled.json",
+        ),
+        member(
+            east,
+            "ListTagsOfResource",
+            "dynamodb/ListTagsOfResource/residency-eu.json",
+        ),
+        member(
+            east,
+            "ListGlobalTables",
+            "dynamodb/ListGlobalTables/legacy.json",
+        ),
+        member(
+            east,
+            "DescribeGlobalTable",
+            "dynamodb/DescribeGlobalTable/legacy.json",
+        ),
+        member(
+            east,
+            "DescribeDBClusters",
+            "rds/DescribeDBClusters/global-writer.xml",
+        ),
+        member(
+            east,
+            "DescribeGlobalClusters",
+            "rds/DescribeGlobalClusters/orders-gdb.xml",
+        ),
+        member(
+            east,
+            "DescribeDBInstances",
+            "rds/DescribeDBInstances/writer.xml",
+        ),
+        member(
+            east,
+            "DescribeConfigurationRecorders",
+            "config/DescribeConfigurationRecorders/all-supported.json",
+        ),
+        member(
+            east,
+            "DescribeConfigurationRecorderStatus",
+            "config/DescribeConfigurationRecorderStatus/recording.json",
+        ),
+        member(
+            east,
+            "ListDiscoveredResources",
+            "config/ListDiscoveredResources/functions.json",
+        )
+        .body_contains("AWS::Lambda::Function"),
+        member(
+            east,
+            "ListDiscoveredResources",
+            "config/ListDiscoveredResources/none.json",
+        ),
+        member(
+            east,
+            "BatchGetResourceConfig",
+            "config/BatchGetResourceConfig/function.json",
+        ),
+        // eu-west-1: the replica key and secret, the headless secondary, a recorder
+        // that excludes Lambda functions.
+        member(west, "ListKeys", "kms/ListKeys/replica-region.json"),
+        member(west, "ListAliases", "kms/ListAliases/aliases.json"),
+        member(west, "DescribeKey", "kms/DescribeKey/mrk-replica.json"),
+        member(west, "ListResourceTags", "kms/ListResourceTags/team.json"),
+        member(
+            west,
+            "ListSecrets",
+            "secretsmanager/ListSecrets/replica.json",
+        ),
+        member(west, "ListTables", "dynamodb/ListTables/none.json"),
+        member(
+            west,
+            "DescribeDBClusters",
+            "rds/DescribeDBClusters/headless-secondary.xml",
+        ),
+        member(
+            west,
+            "DescribeGlobalClusters",
+            "rds/DescribeGlobalClusters/orders-gdb.xml",
+        ),
+        member(
+            west,
+            "DescribeDBInstances",
+            "rds/DescribeDBInstances/none.xml",
+        ),
+        member(
+            west,
+            "DescribeConfigurationRecorders",
+            "config/DescribeConfigurationRecorders/lambda-excluded.json",
+        ),
+        member(
+            west,
+            "DescribeConfigurationRecorderStatus",
+            "config/DescribeConfigurationRecorderStatus/recording.json",
+        ),
+        member(
+            west,
+            "ListDiscoveredResources",
+            "config/ListDiscoveredResources/none.json",
+        ),
+        // ap-southeast-2 (swept): only an AWS-managed key, and ListAliases denied.
+        member(sweep, "ListKeys", "kms/ListKeys/aws-managed-only.json"),
+        member(
+            sweep,
+            "ListAliases",
+            "kms/ListAliases/error-400-AccessDeniedException.json",
+        ),
+    ]
+}
+
+fn collect(proxy: &Proxy, dir: &Path, extra: &[&str]) -> (Output, Option<Inventory>) {
+    let path = dir.join("inventory.json");
+    let mut cmd = scanner(&proxy.url(), dir);
+    cmd.args(["collect", "-q", "-o"])
+        .arg(&path)
+        .args(["--sweep-regions", "ap-southeast-2"])
+        .args(extra);
+    let out = run(cmd);
+    (out, Inventory::load(&path).ok())
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+fn opt<T: std::fmt::Debug>(v: &Option<T>) -> String {
+    v.as_ref().map_or("-".to_string(), |v| format!("{v:?}"))
+}
+
+/// One line per fact about the member account and every account's state.
+fn summary(inv: &Inventory) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in inv.organization.iter().flat_map(|o| o.accounts.iter()) {
+        lines.push(format!(
+            "account {} {} parent={} tags={}",
+            a.id,
+            a.lifecycle(),
+            a.parent_id,
+            opt(&a.tags.as_ref().map(|t| t.len()))
+        ));
+    }
+    for a in inv.accounts.iter().filter(|a| a.account_id == MEMBER) {
+        for r in &a.regions {
+            let at = r.region.as_str();
+            for k in &r.kms_keys {
+                lines.push(format!(
+                    "{at} kms {} manager={} type={} aliases={} tags={}",
+                    k.key_id,
+                    opt(&k.key_manager),
+                    opt(&k.multi_region_key_type),
+                    opt(&k.aliases),
+                    opt(&k.tags)
+                ));
+            }
+            for s in &r.secrets {
+                let replicas = s.replicas.as_ref().map(|v| {
+                    v.iter()
+                        .map(|x| format!("{}:{}:{}", x.region, opt(&x.status), opt(&x.kms_key_id)))
+                        .collect::<Vec<_>>()
+                });
+                lines.push(format!(
+                    "{at} secret {} key={} primary={} replicas={} owner={}",
+                    s.name,
+                    opt(&s.kms_key_id),
+                    opt(&s.primary_region),
+                    opt(&replicas),
+                    opt(&s.owning_service)
+                ));
+            }
+            for t in &r.dynamodb_tables {
+                let replicas = t.replicas.as_ref().map(|v| {
+                    v.iter()
+                        .map(|x| format!("{}:{}:{}", x.region, opt(&x.status), opt(&x.kms_key_arn)))
+                        .collect::<Vec<_>>()
+                });
+                lines.push(format!(
+                    "{at} table {} version={} replicas={} pitr={} tags={}",
+                    t.name,
+                    opt(&t.global_table_version),
+                    opt(&replicas),
+                    opt(&t.pitr_enabled),
+                    opt(&t.tags.as_ref().map(|t| t.len()))
+                ));
+            }
+            for c in &r.rds_clusters {
+                lines.push(format!(
+                    "{at} cluster {} mode={} global={} instances={} source={} secret={}",
+                    c.identifier,
+                    opt(&c.engine_mode),
+                    opt(&c.global_cluster_identifier),
+                    opt(&c.instance_count),
+                    opt(&c.replication_source),
+                    c.master_user_secret_arn.is_some()
+                ));
+            }
+            for g in &r.rds_global_clusters {
+                let members: Vec<String> = g
+                    .members
+                    .iter()
+                    .map(|m| format!("{}:{}", m.region, m.is_writer))
+                    .collect();
+                lines.push(format!("{at} global {} {members:?}", g.identifier));
+            }
+            for i in &r.db_instances {
+                lines.push(format!(
+                    "{at} instance {} cluster={}",
+                    i.identifier,
+                    opt(&i.cluster_identifier)
+                ));
+            }
+            for x in &r.resources {
+                let refs = x
+                    .references
+                    .as_ref()
+                    .map(|v| v.iter().map(|r| r.target.clone()).collect::<Vec<_>>());
+                lines.push(format!(
+                    "{at} resource {} {} refs={}",
+                    x.resource_type,
+                    x.arn,
+                    opt(&refs)
+                ));
+            }
+        }
+    }
+    for g in &inv.gaps {
+        lines.push(format!(
+            "gap {} {} {} {} {}",
+            g.account_id,
+            g.region.as_deref().unwrap_or("-"),
+            g.service,
+            g.operation.as_deref().unwrap_or("-"),
+            g.error_code
+        ));
+    }
+    lines
+}
+
+#[test]
+fn an_organization_as_aws_answers_it_is_read_exactly() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: [organization(), member_account()].concat(),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &[]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    // Only the two ACTIVE accounts are read; the others stay in the organization
+    // with their state, not dropped and not scanned.
+    let read: Vec<&str> = inv.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(read, [MANAGEMENT, MEMBER]);
+    let east_key = "arn:aws:kms:us-east-1:222222222222:key";
+    let mrk = "mrk-1234abcd12ab34cd56ef1234567890ab";
+    let want: Vec<String> = [
+        "account 111111111111 ACTIVE parent=r-ab12 tags=0".to_string(),
+        "account 222222222222 ACTIVE parent=ou-ab12-prod1234 tags=0".to_string(),
+        "account 333333333333 SUSPENDED parent=r-ab12 tags=0".to_string(),
+        "account 444444444444 PENDING_ACTIVATION parent=r-ab12 tags=0".to_string(),
+        "account 555555555555 PENDING_CLOSURE parent=r-ab12 tags=0".to_string(),
+        "account 666666666666 CLOSED parent=r-ab12 tags=0".to_string(),
+        "eu-west-1 kms mrk-1234abcd12ab34cd56ef1234567890ab manager=Customer type=Replica aliases=[\"alias/app-mrk\"] tags={\"team\": \"core\"}".to_string(),
+        // A replica secret: listed with its primary region and its own key.
+        format!("eu-west-1 secret app/db key=\"arn:aws:kms:eu-west-1:222222222222:key/{mrk}\" primary=\"us-east-1\" replicas=[] owner=-"),
+        "eu-west-1 cluster orders-euw1 mode=\"provisioned\" global=\"orders-gdb\" instances=0 source=- secret=false".to_string(),
+        "eu-west-1 cluster reports-euw1 mode=\"provisioned\" global=- instances=1 source=\"arn:aws:rds:us-east-1:222222222222:cluster:reports-use1\" secret=false".to_string(),
+        "eu-west-1 global orders-gdb [\"eu-west-1:false\", \"us-east-1:true\"]".to_string(),
+        // DescribeKey says AWS for the AWS-managed key: no tags asked for it.
+        "us-east-1 kms 00000001-1234-5678-9abc-def012345678 manager=Aws type=- aliases=[\"alias/aws/secretsmanager\"] tags=-".to_string(),
+        "us-east-1 kms 00000002-1234-5678-9abc-def012345678 manager=Customer type=- aliases=[\"alias/app-secrets\"] tags={}".to_string(),
+        format!("us-east-1 kms {mrk} manager=Customer type=Primary aliases=[\"alias/app-mrk\"] tags={{\"team\": \"core\"}}"),
+        format!("us-east-1 secret app/db key=\"{east_key}/{mrk}\" primary=- replicas=[\"eu-west-1:\\\"InSync\\\":\\\"arn:aws:kms:eu-west-1:222222222222:key/{mrk}\\\"\"] owner=-"),
+        "us-east-1 secret app/local key=\"alias/aws/secretsmanager\" primary=- replicas=[] owner=-".to_string(),
+        format!("us-east-1 secret rds!cluster-1a2b3c key=\"{east_key}/00000002-1234-5678-9abc-def012345678\" primary=- replicas=[] owner=\"rds\""),
+        format!("us-east-1 table orders version=\"2019.11.21\" replicas=[\"eu-west-1:\\\"ACTIVE\\\":\\\"arn:aws:kms:eu-west-1:222222222222:key/{mrk}\\\"\"] pitr=true tags=1"),
+        // Legacy global table: DescribeTable says nothing; ListGlobalTables and
+        // DescribeGlobalTable do.
+        "us-east-1 table sessions version=\"2017.11.29\" replicas=[\"eu-west-1:\\\"ACTIVE\\\":-\"] pitr=true tags=1".to_string(),
+        "us-east-1 table scratch version=- replicas=[] pitr=false tags=1".to_string(),
+        "us-east-1 cluster legacy-v1 mode=\"serverless\" global=- instances=0 source=- secret=false".to_string(),
+        "us-east-1 cluster orders-use1 mode=\"provisioned\" global=\"orders-gdb\" instances=1 source=- secret=true".to_string(),
+        "us-east-1 global orders-gdb [\"eu-west-1:false\", \"us-east-1:true\"]".to_string(),
+        "us-east-1 instance orders-use1-a cluster=\"orders-use1\"".to_string(),
+        "us-east-1 resource AWS::Lambda::Function arn:aws:lambda:us-east-1:222222222222:function:checkout refs=[\"arn:aws:lambda:us-east-1:222222222222:function:checkout\", \"sqs.eu-west-1.amazonaws.com\"]".to_string(),
+        // The caller's own account is empty (the emulator) and has no recorder.
+        "gap 111111111111 eu-west-1 config DescribeConfigurationRecorders NoConfigurationRecorder".to_string(),
+        "gap 111111111111 us-east-1 config DescribeConfigurationRecorders NoConfigurationRecorder".to_string(),
+        // The swept region holds only an AWS-managed key, but ListAliases was denied
+        // there, so it cannot be told from a customer key: not listed as a resource
+        // in an unsanctioned region; this gap says why.
+        "gap 222222222222 ap-southeast-2 kms ListAliases AccessDeniedException".to_string(),
+        "gap 222222222222 eu-west-1 config DescribeConfigurationRecorders ResourceTypeNotRecorded".to_string(),
+    ]
+    .into_iter()
+    .collect();
+    let mut got = summary(&inv);
+    got.sort();
+    let mut want = want;
+    want.sort();
+    pretty_assertions::assert_eq!(got, want);
+    // The not-recorded type is named, so the rules that need it know why.
+    let excluded = inv
+        .gaps
+        .iter()
+        .find(|g| g.error_code == "ResourceTypeNotRecorded")
+        .expect("gap");
+    assert!(
+        excluded.message.contains("AWS::Lambda::Function"),
+        "{}",
+        excluded.message
+    );
+    // Nothing was read from the accounts that are not ACTIVE.
+    let assumed = proxy.bodies("AssumeRole");
+    assert_eq!(assumed.len(), 1, "{assumed:?}");
+    assert!(assumed[0]
+        .contains("arn%3Aaws%3Aiam%3A%3A222222222222%3Arole%2FOrganizationAccountAccessRole"));
+}
+
+/// Throttled and failed Organizations calls (`--max-attempts 1`: no retry hides
+/// them): ListAccounts fails on its second page, the Prod OU cannot be listed, and
+/// the member's tags cannot be read. The accounts of the first page are still
+/// scanned, and each failure is charged to what it concerns.
+#[test]
+fn organizations_failures_are_charged_to_what_they_concern() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/error-400-TooManyRequestsException.json"),
+        )
+        .body_contains("NextToken"),
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/page-1-of-2.json"),
+        ),
+        Rule::new(
+            "ListAccountsForParent",
+            corpus("organizations/ListAccountsForParent/error-400-TooManyRequestsException.json"),
+        )
+        .body_contains("ou-ab12-prod1234"),
+        Rule::new(
+            "ListTagsForResource",
+            corpus("organizations/ListTagsForResource/error-400-TooManyRequestsException.json"),
+        )
+        .body_contains(MEMBER),
+    ];
+    rules.extend(organization());
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--max-attempts", "1"]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    let read: Vec<&str> = inv.accounts.iter().map(|a| a.account_id.as_str()).collect();
+    assert_eq!(read, [MANAGEMENT, MEMBER], "no account dropped");
+    let org: Vec<String> = summary(&inv)
+        .into_iter()
+        .filter(|l| {
+            l.starts_with("account ") || (l.starts_with("gap ") && l.contains("organizations"))
+        })
+        .collect();
+    pretty_assertions::assert_eq!(
+        org,
+        [
+            "account 111111111111 ACTIVE parent=r-ab12 tags=0",
+            // Its OU and tags are unknown: no parent, no tags (not an empty set).
+            "account 222222222222 ACTIVE parent= tags=-",
+            "gap 111111111111 - organizations ListAccounts TooManyRequestsException",
+            "gap 111111111111 - organizations ListAccountsForParent TooManyRequestsException",
+            "gap 222222222222 - organizations ListAccountsForParent TooManyRequestsException",
+            "gap 222222222222 - organizations ListTagsForResource TooManyRequestsException",
+        ]
+    );
+    // AWS's message is kept, the operation and the concerned account are named.
+    let tags_gap = inv
+        .gaps
+        .iter()
+        .find(|g| g.operation.as_deref() == Some("ListTagsForResource"))
+        .expect("tags gap");
+    assert!(
+        tags_gap.message.contains("too many requests"),
+        "{}",
+        tags_gap.message
+    );
+    assert!(
+        tags_gap.message.contains("222222222222"),
+        "{}",
+        tags_gap.message
+    );
+    // The member is still read in full.
+    let member = inv
+        .accounts
+        .iter()
+        .find(|a| a.account_id == MEMBER)
+        .expect("member");
+    let east = member
+        .regions
+        .iter()
+        .find(|r| r.region == "us-east-1")
+        .expect("us-east-1");
+    assert_eq!(east.dynamodb_tables.len(), 3);
+}
+
+/// From a delegated administrator, the management account has no member role:
+/// it is not entered unless `--management-role` names one, and a scan that then
+/// assesses no account fails the gate with one reason.
+#[test]
+fn a_delegated_administrator_never_assumes_a_role_the_management_account_lacks() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "GetCallerIdentity",
+            corpus("sts/GetCallerIdentity/delegated-admin.xml"),
+        ),
+        Rule::new(
+            "AssumeRole",
+            corpus("sts/AssumeRole/management-111111111111.xml"),
+        )
+        .body_contains("role%2FAudit"),
+    ];
+    rules.extend(organization());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scan = |extra: &[&str]| {
+        let mut cmd = scanner(&proxy.url(), dir.path());
+        cmd.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+        ])
+        .args(["--accounts", MANAGEMENT])
+        .args(extra);
+        run(cmd)
+    };
+    let out = scan(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report");
+    assert_eq!(
+        report["gate"]["reasons"][0].as_str().expect("reason"),
+        "no account was assessed: a scan that saw nothing cannot pass (see the gaps and the accounts not assessed)"
+    );
+    let gaps = report["gaps"].as_array().expect("gaps");
+    let entry = gaps
+        .iter()
+        .find(|g| g["error_code"] == "ManagementAccountNotEntered")
+        .expect("management gap");
+    assert_eq!(entry["account_id"], MANAGEMENT);
+    assert!(proxy.bodies("AssumeRole").is_empty(), "no role was assumed");
+
+    let out = scan(&["--management-role", "Audit"]);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report");
+    let reasons = report["gate"]["reasons"].to_string();
+    assert!(!reasons.contains("no account was assessed"), "{reasons}");
+    let assumed = proxy.bodies("AssumeRole");
+    assert_eq!(assumed.len(), 1);
+    assert!(
+        assumed[0].contains("arn%3Aaws%3Aiam%3A%3A111111111111%3Arole%2FAudit"),
+        "{assumed:?}"
+    );
+}
+
+/// In GovCloud the caller's ARN says `aws-us-gov`, and so does every role ARN.
+#[test]
+fn role_arns_are_built_in_the_callers_partition() {
+    let moto = Moto::start();
+    let mut rules = vec![Rule::new(
+        "GetCallerIdentity",
+        corpus("sts/GetCallerIdentity/govcloud.xml"),
+    )];
+    rules.extend(organization());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--accounts", MEMBER]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(inv.is_some());
+    let assumed = proxy.bodies("AssumeRole");
+    assert_eq!(assumed.len(), 1);
+    assert!(
+        assumed[0].contains(
+            "arn%3Aaws-us-gov%3Aiam%3A%3A222222222222%3Arole%2FOrganizationAccountAccessRole"
+        ),
+        "{assumed:?}"
+    );
+}
+
+/// A garbage JSON body, truncated XML and an HTML page, each with status 200, and
+/// an HTML 500: each is a gap naming its operation, with its own error code (a
+/// broken answer is not "operation not available"); the rest is still read. A
+/// denied DescribeGlobalClusters does not take away what DescribeDBClusters said.
+#[test]
+fn broken_bodies_end_as_gaps_naming_the_operation() {
+    let moto = Moto::start();
+    let raw = |ct: &str, body: &str| Action::Raw(200, ct.to_string(), body.as_bytes().to_vec());
+    let mut rules = vec![
+        Rule::new("ListSecrets", raw("application/x-amz-json-1.1", "{\"SecretList\": [garbage"))
+            .signed_by(MEMBER_KEY)
+            .in_region("us-east-1"),
+        Rule::new(
+            "DescribeDBInstances",
+            raw("text/xml", "<DescribeDBInstancesResponse><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>orders"),
+        )
+        .signed_by(MEMBER_KEY)
+        .in_region("us-east-1"),
+        Rule::new(
+            "DescribeKey",
+            raw("text/html", "<!doctype html><title>Service Unavailable</title>"),
+        )
+        .signed_by(MEMBER_KEY)
+        .body_contains("00000002-"),
+        Rule::new("DescribeTable", Action::Html(500))
+            .signed_by(MEMBER_KEY)
+            .body_contains("\"scratch\""),
+        member(
+            "us-east-1",
+            "DescribeGlobalClusters",
+            "rds/DescribeGlobalClusters/error-403-AccessDenied.xml",
+        ),
+    ];
+    rules.extend(organization());
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(
+        &proxy,
+        dir.path(),
+        &["--max-attempts", "1", "--accounts", MEMBER],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let mut gaps: Vec<String> = summary(&inv)
+        .into_iter()
+        .filter(|l| l.starts_with("gap ") && !l.contains(" config "))
+        .collect();
+    gaps.sort();
+    pretty_assertions::assert_eq!(
+        gaps,
+        [
+            "gap 222222222222 ap-southeast-2 kms ListAliases AccessDeniedException",
+            "gap 222222222222 us-east-1 dynamodb DescribeTable HTTP500",
+            "gap 222222222222 us-east-1 kms DescribeKey MalformedResponse",
+            "gap 222222222222 us-east-1 rds DescribeDBInstances MalformedResponse",
+            "gap 222222222222 us-east-1 rds DescribeGlobalClusters AccessDenied",
+            "gap 222222222222 us-east-1 secretsmanager ListSecrets MalformedResponse",
+        ]
+    );
+    // Every line names account, region and operation; none is multi-line.
+    for g in &inv.gaps {
+        assert!(!g.message.contains('\n'), "{}", g.message);
+    }
+    let east = &inv.accounts[0]
+        .regions
+        .iter()
+        .find(|r| r.region == "us-east-1")
+        .expect("east");
+    // The table whose description failed is unknown, not "not global".
+    let scratch = east
+        .dynamodb_tables
+        .iter()
+        .find(|t| t.name == "scratch")
+        .expect("scratch");
+    assert_eq!(
+        (scratch.replicas.clone(), scratch.status.clone()),
+        (None, None)
+    );
+    // Membership came from DescribeDBClusters; the global cluster list is empty.
+    let orders = east
+        .rds_clusters
+        .iter()
+        .find(|c| c.identifier == "orders-use1")
+        .expect("orders");
+    assert_eq!(
+        orders.global_cluster_identifier.as_deref(),
+        Some("orders-gdb")
+    );
+    assert!(east.rds_global_clusters.is_empty());
+    assert_eq!(east.kms_keys.len(), 3, "the other keys are read");
+}
+
+/// Once the caller is known, nothing else answers (every connection is dropped):
+/// exit 3 with one line, not an empty inventory that looks complete.
+#[test]
+fn nothing_reachable_after_the_caller_exits_3() {
+    let moto = Moto::start();
+    let mut rules = vec![Rule::new("AssumeRole", Action::Drop)];
+    rules.extend(organization());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(
+        &proxy,
+        dir.path(),
+        &["--max-attempts", "1", "--accounts", MEMBER],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(inv.is_none());
+    let err = stderr(&out);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("reached nothing") && err.contains("ConnectionError"),
+        "{err}"
+    );
+}
+
+/// Every replica status AWS documents, for a current global table and for a
+/// replicated secret, reaches the inventory as AWS reported it, each with its own
+/// key; ListAccounts is read across its pages.
+#[test]
+fn every_replica_status_is_carried_as_aws_reports_it() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/page-2-of-2.json"),
+        )
+        .body_contains("NextToken"),
+        Rule::new(
+            "ListAccounts",
+            corpus("organizations/ListAccounts/page-1-of-2.json"),
+        ),
+        member(
+            "us-east-1",
+            "DescribeTable",
+            "dynamodb/DescribeTable/current-global-every-status.json",
+        )
+        .body_contains("\"orders\""),
+        member(
+            "us-east-1",
+            "DescribeSecret",
+            "secretsmanager/DescribeSecret/replicated-every-status.json",
+        )
+        .body_contains("app/db"),
+        member(
+            "us-east-1",
+            "DescribeGlobalTable",
+            "dynamodb/DescribeGlobalTable/legacy-updating.json",
+        ),
+    ];
+    rules.extend(organization());
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--accounts", MEMBER]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let states: Vec<String> = inv
+        .organization
+        .iter()
+        .flat_map(|o| o.accounts.iter())
+        .map(|a| a.lifecycle().to_string())
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "ACTIVE",
+            "ACTIVE",
+            "SUSPENDED",
+            "PENDING_ACTIVATION",
+            "PENDING_CLOSURE",
+            "CLOSED"
+        ]
+    );
+    let east = inv.accounts[0]
+        .regions
+        .iter()
+        .find(|r| r.region == "us-east-1")
+        .expect("us-east-1");
+    let table = |name: &str| {
+        east.dynamodb_tables
+            .iter()
+            .find(|t| t.name == name)
+            .expect("table")
+    };
+    let statuses: Vec<(String, String)> = table("orders")
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| (r.region.clone(), r.status.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("ap-south-1", "REGION_DISABLED"),
+            ("ap-southeast-2", "DELETING"),
+            ("ca-central-1", "INACCESSIBLE_ENCRYPTION_CREDENTIALS"),
+            ("eu-central-1", "CREATION_FAILED"),
+            ("eu-north-1", "ARCHIVED"),
+            ("eu-west-1", "CREATING"),
+            ("sa-east-1", "ARCHIVING"),
+            ("us-east-2", "REPLICATION_NOT_AUTHORIZED"),
+            ("us-west-2", "UPDATING"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    // A legacy table whose replica is still being created says so.
+    let legacy: Vec<(String, Option<String>)> = table("sessions")
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| (r.region.clone(), r.status.clone()))
+        .collect();
+    assert_eq!(
+        legacy,
+        [("eu-west-1".to_string(), Some("CREATING".to_string()))]
+    );
+    let secret = east
+        .secrets
+        .iter()
+        .find(|s| s.name == "app/db")
+        .expect("secret");
+    let replicas: Vec<String> = secret
+        .replicas
+        .iter()
+        .flatten()
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r.region,
+                r.status.as_deref().unwrap_or("-"),
+                r.kms_key_id.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(
+        replicas,
+        [
+            "ap-southeast-2 Failed arn:aws:kms:ap-southeast-2:222222222222:key/00000007-1234-5678-9abc-def012345678",
+            "ca-central-1 Detached arn:aws:kms:ca-central-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "eu-central-1 InProgress alias/aws/secretsmanager",
+            "eu-west-1 InSync arn:aws:kms:eu-west-1:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+            "us-west-2 Pending arn:aws:kms:us-west-2:222222222222:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        ]
+    );
+}
+
+/// AWS Config as AWS answers it: an organization aggregator that covers us-east-1
+/// only and whose last update from the member failed there; a member recorder
+/// that is stopped in eu-west-1; BatchGetResourceConfig leaving a key unprocessed
+/// once. The aggregator is used only where it covers; everything else is read
+/// account by account, and what cannot be read is a gap.
+#[test]
+fn aws_config_is_trusted_only_where_it_covers_and_records() {
+    let moto = Moto::start();
+    let mut rules = vec![
+        Rule::new(
+            "DescribeConfigurationAggregators",
+            corpus("config/DescribeConfigurationAggregators/organization.json"),
+        ),
+        Rule::new(
+            "DescribeConfigurationAggregatorSourcesStatus",
+            corpus("config/DescribeConfigurationAggregatorSourcesStatus/partial.json"),
+        ),
+        Rule::new(
+            "SelectAggregateResourceConfig",
+            corpus("config/SelectAggregateResourceConfig/functions.json"),
+        ),
+        member(
+            "eu-west-1",
+            "DescribeConfigurationRecorderStatus",
+            "config/DescribeConfigurationRecorderStatus/stopped.json",
+        ),
+        member(
+            "us-east-1",
+            "BatchGetResourceConfig",
+            "config/BatchGetResourceConfig/unprocessed.json",
+        )
+        .times(1),
+    ];
+    rules.extend(
+        organization()
+            .into_iter()
+            .filter(|r| r.operation != "DescribeConfigurationAggregators"),
+    );
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let functions: Vec<String> = inv
+        .accounts
+        .iter()
+        .flat_map(|a| a.regions.iter().map(move |r| (a, r)))
+        .flat_map(|(a, r)| {
+            r.resources
+                .iter()
+                .filter(|x| x.resource_type == "AWS::Lambda::Function")
+                .map(move |x| format!("{} {} {}", a.account_id, r.region, x.arn))
+        })
+        .collect();
+    assert_eq!(
+        functions,
+        [
+            // From the aggregator: it covers the management account in us-east-1.
+            "111111111111 us-east-1 arn:aws:lambda:us-east-1:111111111111:function:checkout",
+            // Read in the member itself (the aggregator's last update from it
+            // failed), after asking again for the key left unprocessed.
+            "222222222222 us-east-1 arn:aws:lambda:us-east-1:222222222222:function:checkout",
+        ]
+    );
+    assert_eq!(proxy.operations().get("BatchGetResourceConfig"), Some(&2));
+    let mut gaps: Vec<String> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.service == "config")
+        .map(|g| {
+            format!(
+                "{} {} {} {}",
+                g.account_id,
+                g.region.as_deref().unwrap_or("-"),
+                g.operation.as_deref().unwrap_or("-"),
+                g.error_code
+            )
+        })
+        .collect();
+    gaps.sort();
+    assert_eq!(
+        gaps,
+        [
+            // eu-west-1 is not an aggregator region: the management account's own
+            // Config is read there (the emulator has no recorder).
+            "111111111111 eu-west-1 DescribeConfigurationRecorders NoConfigurationRecorder",
+            "222222222222 eu-west-1 DescribeConfigurationRecorderStatus ConfigurationRecorderStopped",
+        ]
+    );
+}

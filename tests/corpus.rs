@@ -1,0 +1,212 @@
+//! The recorded AWS responses in `tests/corpus/` checked against AWS's own service
+//! model: botocore's JSON definitions, pinned and installed into `.venv/` by
+//! `.ci/install-moto.sh`. The collector tests serve these bodies to the real SDK
+//! clients, so a body that AWS would never send must fail here, not pass there.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use support::calls::calls;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn corpus() -> PathBuf {
+    root().join("tests/corpus")
+}
+
+/// The project's Python with botocore. Missing is a failure, never a skip: the
+/// check is what keeps the corpus shaped like AWS.
+fn python() -> PathBuf {
+    let path = root().join(".venv/bin/python");
+    assert!(
+        path.is_file(),
+        "{} not found: the corpus check needs botocore. Run `bash .ci/install-moto.sh` first.",
+        path.display()
+    );
+    path
+}
+
+fn validate(corpus: &Path, files: &[PathBuf]) -> Output {
+    Command::new(python())
+        .arg(root().join("tests/corpus/validate.py"))
+        .arg(corpus)
+        .args(files)
+        .output()
+        .expect("run tests/corpus/validate.py")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+/// Every recorded body, as `service/Operation/variant.ext`.
+fn bodies() -> Vec<String> {
+    let mut out = Vec::new();
+    for service in std::fs::read_dir(corpus()).expect("tests/corpus").flatten() {
+        if !service.path().is_dir() {
+            continue;
+        }
+        for op in std::fs::read_dir(service.path())
+            .expect("service")
+            .flatten()
+        {
+            for body in std::fs::read_dir(op.path()).expect("operation").flatten() {
+                let rel = body
+                    .path()
+                    .strip_prefix(corpus())
+                    .expect("under corpus")
+                    .display()
+                    .to_string();
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_recorded_body_matches_the_aws_service_model() {
+    let out = validate(&corpus(), &[]);
+    let summary = text(&out.stderr);
+    assert!(
+        out.status.success(),
+        "bodies AWS would not send:\n{}{summary}",
+        text(&out.stdout)
+    );
+    let count = bodies().len();
+    assert!(
+        summary.contains(&format!("{count} bodies checked, 0 problems")),
+        "every body must be checked: {summary}"
+    );
+    assert!(count >= 90, "the corpus shrank to {count} bodies");
+}
+
+#[test]
+fn the_pinned_botocore_is_the_one_checking() {
+    let script = std::fs::read_to_string(root().join(".ci/install-moto.sh")).expect("script");
+    let pinned = script
+        .lines()
+        .find_map(|l| l.strip_prefix("BOTOCORE_VERSION=\""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("BOTOCORE_VERSION pinned in .ci/install-moto.sh");
+    let out = validate(&corpus(), &[]);
+    assert!(
+        text(&out.stderr).starts_with(&format!("botocore {pinned}:")),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Bodies AWS would never send, one fault each, in a corpus of their own.
+#[test]
+fn the_model_check_rejects_bodies_aws_would_not_send() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "organizations/ListAccounts/unknown-member.json",
+            r#"{"Accounts":[{"Id":"111111111111","Status":"ACTIVE","Colour":"red"}]}"#,
+            "member 'Colour' is not defined by Account",
+        ),
+        (
+            "organizations/ListAccounts/bad-enum.json",
+            r#"{"Accounts":[{"Id":"111111111111","State":"UNKNOWN"}]}"#,
+            "'UNKNOWN' is not one of AccountState",
+        ),
+        (
+            "kms/ListKeys/wrong-type.json",
+            r#"{"Keys":[],"Truncated":"false"}"#,
+            "expected a boolean (BooleanType)",
+        ),
+        (
+            "kms/DescribeKey/missing-required.json",
+            r#"{"KeyMetadata":{"Arn":"arn:aws:kms:us-east-1:111111111111:key/k"}}"#,
+            "required member 'KeyId' of KeyMetadata is missing",
+        ),
+        (
+            "secretsmanager/DescribeSecret/bad-status.json",
+            r#"{"ReplicationStatus":[{"Region":"eu-west-1","Status":"Synced"}]}"#,
+            "'Synced' is not one of StatusType",
+        ),
+        (
+            "dynamodb/DescribeTable/timestamp-as-text.json",
+            r#"{"Table":{"TableName":"t","CreationDateTime":"2023-11-14"}}"#,
+            "expected epoch seconds",
+        ),
+        (
+            "rds/DescribeDBClusters/unknown-element.xml",
+            "<DescribeDBClustersResponse><DescribeDBClustersResult><DBClusters><DBCluster><Colour>red</Colour></DBCluster></DBClusters></DescribeDBClustersResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></DescribeDBClustersResponse>",
+            "element <Colour> is not a member of DBCluster",
+        ),
+        (
+            "rds/DescribeDBClusters/wrong-list-item.xml",
+            "<DescribeDBClustersResponse><DescribeDBClustersResult><DBClusters><member><Engine>x</Engine></member></DBClusters></DescribeDBClustersResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></DescribeDBClustersResponse>",
+            "list item <member> should be <DBCluster>",
+        ),
+        (
+            "sts/GetCallerIdentity/truncated.xml",
+            "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1111",
+            "not well-formed",
+        ),
+        (
+            "kms/DescribeKey/error-400-NoSuchThingException.json",
+            r#"{"__type":"NoSuchThingException","message":"x"}"#,
+            "NoSuchThingException is neither an error of this service's model nor a common AWS error",
+        ),
+        (
+            "kms/DescribeKey/wrong-protocol.xml",
+            "<DescribeKeyResponse/>",
+            "kms speaks json: bodies are .json",
+        ),
+        (
+            "kms/NoSuchOperation/x.json",
+            "{}",
+            "kms has no operation NoSuchOperation",
+        ),
+    ];
+    let mut files = Vec::new();
+    for (path, body, _) in cases {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&full, body).expect("write");
+        files.push(full);
+    }
+    let out = validate(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    for (path, _, expected) in cases {
+        let lines: Vec<&str> = report.lines().filter(|l| l.starts_with(path)).collect();
+        assert!(!lines.is_empty(), "{path} was not rejected:\n{report}");
+        assert!(
+            lines.iter().any(|l| l.contains(expected)),
+            "{path}: expected {expected:?} in {lines:?}"
+        );
+    }
+}
+
+#[test]
+fn every_operation_the_collector_calls_has_a_recorded_answer() {
+    let called: BTreeSet<String> = calls()
+        .into_iter()
+        .map(|c| format!("{}/{}", c.model, c.operation))
+        .collect();
+    assert!(called.len() >= 30, "too few calls found: {called:?}");
+    let recorded: BTreeSet<String> = bodies()
+        .iter()
+        .filter(|b| {
+            !b.rsplit('/')
+                .next()
+                .is_some_and(|name| name.starts_with("error-"))
+        })
+        .filter_map(|b| b.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .collect();
+    let missing: Vec<&String> = called.difference(&recorded).collect();
+    assert!(
+        missing.is_empty(),
+        "operations called in src/collect/ with no recorded success body in tests/corpus/: {missing:?}"
+    );
+}

@@ -303,3 +303,34 @@ fn identical_duplicates_are_not_an_error() {
         "dynamodb_tables": [t.clone(), t]}]}]});
     assert!(Inventory::from_json(inventory.to_string().as_bytes(), "x.json").is_ok());
 }
+
+#[test]
+fn an_account_whose_parent_could_not_be_read_has_unknown_scps() {
+    let inventory = json!({
+        "schema_version": "2.0",
+        "organization": {"root_id": "r-1", "management_account_id": "999988887777",
+            "accounts": [{"id": A, "name": "payments", "state": "ACTIVE", "parent_id": ""}],
+            "policies": [{"id": "p-FullAWSAccess", "name": "FullAWSAccess", "aws_managed": true,
+                "content": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+                "targets": [{"target_id": "r-1", "type": "ROOT"}, {"target_id": A, "type": "ACCOUNT"}]}]},
+        "accounts": [{"account_id": A, "regions": [{"region": "us-east-1"}]}],
+        "gaps": [{"account_id": A, "service": "organizations", "operation": "ListParents",
+                  "error_code": "TooManyRequestsException", "message": "ListParents 111122223333: rate exceeded"}]
+    });
+    let e = evaluate_json(inventory, "");
+    let mut scp_rules: Vec<(String, Status)> = e
+        .findings
+        .iter()
+        .filter(|f| f.rule_id.starts_with("RR-REG-00") && &*f.rule_id != "RR-REG-001")
+        .map(|f| (f.rule_id.to_string(), f.status))
+        .collect();
+    scp_rules.sort();
+    assert_eq!(
+        scp_rules,
+        [
+            ("RR-REG-002".to_string(), Status::Unknown),
+            ("RR-REG-003".to_string(), Status::Unknown),
+            ("RR-REG-004".to_string(), Status::Unknown)
+        ]
+    );
+}

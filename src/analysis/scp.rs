@@ -103,6 +103,14 @@ impl<'a> PolicyPath<'a> {
     /// The path of `account_id`, or `None` when the policies were not collected.
     pub fn of(org: &'a Organization, account_id: &str) -> Option<PolicyPath<'a>> {
         let policies = org.policies.as_ref()?;
+        // An account whose parent could not be read has an unknown path: the SCPs
+        // of the levels above it are unknown, not absent.
+        if org
+            .account(account_id)
+            .is_some_and(|a| a.parent_id.is_empty())
+        {
+            return None;
+        }
         let mut ids: Vec<String> = org.ancestor_ids(account_id);
         ids.reverse();
         ids.push(account_id.to_string());

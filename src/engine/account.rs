@@ -227,6 +227,11 @@ fn pair_uncertainty(
     }
     let by_ou = selectors().any(|s| matches!(s, AccountSelector::OrganizationalUnit(_)));
     let by_tag = selectors().any(|s| matches!(s, AccountSelector::Tag(..)));
+    if by_ou && member.is_some_and(|m| m.parent_id.is_empty()) {
+        return Some(
+            "unknown: the account's region pair depends on its OU ([[regions.overrides]] ou = ...), and its place in the organization could not be read".to_string(),
+        );
+    }
     if (by_ou || by_tag) && (!org_read || member.is_none()) {
         return Some(
             "unknown: the account's region pair depends on its OU or tags ([[regions.overrides]]), and the organization could not be read".to_string(),

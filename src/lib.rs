@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod exit;
 pub mod gate;
 pub mod inventory;
+pub mod kinds;
 pub mod report;
 pub mod rules;
 pub mod sanitize;

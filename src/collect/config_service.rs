@@ -11,6 +11,7 @@
 use super::gaps::{classify, pages, Ctx, Failure};
 use crate::analysis::references;
 use crate::inventory::{ConfigResource, Tags};
+use crate::kinds::config_resource::collected_compute_types;
 use aws_sdk_config::types::{
     AggregatedSourceStatusType, BaseConfigurationItem, RecordingGroup, RecordingStrategyType,
     ResourceKey, ResourceType,
@@ -61,17 +62,6 @@ impl Aggregated {
 pub const AGGREGATOR_SOURCE: &str = "aws-config-aggregator";
 
 pub(crate) const SERVICE: &str = "config";
-
-/// Resource types whose configuration can reference another region on a hot path.
-pub const COMPUTE_TYPES: &[&str] = &[
-    "AWS::Lambda::Function",
-    "AWS::ECS::TaskDefinition",
-    "AWS::StepFunctions::StateMachine",
-    "AWS::Events::Rule",
-    "AWS::SNS::Topic",
-    "AWS::ApiGateway::RestApi",
-    "AWS::ApiGatewayV2::Api",
-];
 
 /// BatchGetResourceConfig takes at most 100 keys.
 const BATCH: usize = 100;
@@ -125,7 +115,7 @@ pub(crate) async fn collect(
             return Vec::new();
         }
     }
-    let (recorded, missing): (Vec<&str>, Vec<&str>) = COMPUTE_TYPES.iter().partition(|t| {
+    let (recorded, missing): (Vec<&str>, Vec<&str>) = collected_compute_types().partition(|t| {
         recorders
             .iter()
             .any(|r| records(r.recording_group.as_ref(), t))
@@ -342,7 +332,9 @@ pub(crate) async fn aggregated(
             return None;
         }
     };
-    let types: Vec<String> = COMPUTE_TYPES.iter().map(|t| format!("'{t}'")).collect();
+    let types: Vec<String> = collected_compute_types()
+        .map(|t| format!("'{t}'"))
+        .collect();
     let expression = format!(
         "SELECT accountId, awsRegion, resourceType, arn, resourceName, tags, configuration, supplementaryConfiguration WHERE resourceType IN ({})",
         types.join(", ")

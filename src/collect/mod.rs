@@ -20,9 +20,10 @@ mod plan;
 mod progress;
 mod rds;
 mod secrets;
+mod services;
 mod sweep;
 
-pub use config_service::COMPUTE_TYPES;
+pub use services::{actions, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;

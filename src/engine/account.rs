@@ -1,14 +1,12 @@
 //! Everything about one account that every rule evaluated in it shares: its pair,
 //! its place in the organization, its effective SCPs, and whether it was read at all.
 
-use super::values::{self, MapBuilder};
 use crate::analysis::partitions;
 use crate::analysis::scp::{pair_asymmetry, Decision, PolicyPath, Principal, RegionGuardrail};
 use crate::config::{Config, RegionPair};
-use crate::inventory::Inventory;
-use cel::objects::{Key, Map};
-use cel::{Context, Value};
-use std::collections::HashMap;
+use crate::inventory::{Inventory, Tags};
+use crate::kinds::value::{self, Boxed, Fields, Object, TagsVal};
+use cel::Context;
 use std::sync::Arc;
 
 pub struct AccountContext<'a> {
@@ -19,7 +17,8 @@ pub struct AccountContext<'a> {
     pub ou_path: Vec<String>,
     pub pair: RegionPair,
     pub pair_id_shared: Arc<str>,
-    pub view: Value,
+    /// What the `account` variable shows.
+    pub view: AccountFacts<'a>,
     /// Set when nothing of the account could be read.
     pub not_assessed_reason: Option<String>,
     /// The SCPs in force, level by level, when the organization's policies were
@@ -50,30 +49,27 @@ impl<'a> AccountContext<'a> {
             .filter(|_| !is_management)
             .and_then(|o| PolicyPath::of(o, account_id));
 
-        let mut b = MapBuilder::with_capacity(10);
-        b.str("id", account_id)
-            .str("arn", &arn)
-            .str("name", member.map_or(account_id, |a| a.name.as_str()))
-            .opt_str("status", member.map(|a| a.lifecycle()))
-            .opt_str("state", member.and_then(|a| a.state.as_deref()))
-            .set("ou_path", values::strings(&ou_path))
-            .opt("tags", tags.map(values::tags))
-            .bool("is_management", is_management)
-            .set("pair", values::strings([&pair.0, &pair.1]));
         // SCPs are only known when the organization and its policies were read.
-        if let Some(path) = org.and_then(|o| PolicyPath::of(o, account_id)) {
-            b.set(
-                "scp",
-                scp_view(
+        let scp = org
+            .and_then(|o| PolicyPath::of(o, account_id))
+            .map(|path| {
+                ScpFacts::of(
                     &path,
                     &pair,
                     config,
                     partition,
                     account_id,
                     org_id.as_deref(),
-                ),
-            );
-        }
+                )
+            });
+        let view = AccountFacts {
+            name: member.map(|a| a.name.clone()),
+            status: member.map(|a| a.lifecycle().to_string()),
+            state: member.and_then(|a| a.state.clone()),
+            tags,
+            is_management,
+            scp,
+        };
 
         let account_wide_gap = inventory.gaps.iter().find(|g| {
             g.account_id == account_id
@@ -97,7 +93,7 @@ impl<'a> AccountContext<'a> {
             ou_path,
             pair_id_shared: Arc::from(pair.id().as_str()),
             pair,
-            view: b.build(),
+            view,
             not_assessed_reason,
             scp_path,
             partition,
@@ -122,92 +118,209 @@ impl<'a> AccountContext<'a> {
     }
 
     /// Binds the account-level variables every rule sees.
-    pub fn bind(&self, scope: &mut Context, config: &Config) {
-        scope.add_variable_from_value("account", self.view.clone());
-        scope.add_variable_from_value("pair", values::strings([&self.pair.0, &self.pair.1]));
-        scope.add_variable_from_value("sanctioned", values::strings(&config.sanctioned));
-        let classes: HashMap<Key, Value> = config
+    pub fn bind<'v>(&'v self, scope: &mut Context<'_, 'v>, config: &'v Config) {
+        scope.add_variable_as_val("account", Box::new(Object(AccountView(self))));
+        scope.add_variable_as_val("pair", self.pair_value());
+        scope.add_variable_as_val(
+            "sanctioned",
+            value::texts(config.sanctioned.iter().map(String::as_str)),
+        );
+        scope.add_variable_as_val("residency", residency(config));
+    }
+
+    fn pair_value(&self) -> Boxed<'_> {
+        value::texts([self.pair.0.as_str(), self.pair.1.as_str()])
+    }
+}
+
+/// The `residency` variable: the config's `[residency]` section.
+fn residency(config: &Config) -> Boxed<'_> {
+    let classes = value::map(
+        config
             .residency
             .classes
             .iter()
             .map(|(class, regions)| {
                 (
-                    Key::String(Arc::new(class.clone())),
-                    values::strings(regions),
+                    class.as_str(),
+                    value::texts(regions.iter().map(String::as_str)),
                 )
-            })
-            .collect();
-        let mut residency = MapBuilder::with_capacity(3);
-        residency
-            .str("tag_key", &config.residency.tag_key)
-            .set(
-                "classes",
-                Value::Map(Map {
-                    map: Arc::new(classes),
-                }),
-            )
-            .bool("require_tag", config.residency.require_tag);
-        scope.add_variable_from_value("residency", residency.build());
+            }),
+    );
+    value::map([
+        ("tag_key", value::text(&config.residency.tag_key)),
+        ("classes", classes),
+        ("require_tag", value::boolean(config.residency.require_tag)),
+    ])
+}
+
+/// What the `account` view shows besides the context's own fields.
+pub struct AccountFacts<'a> {
+    name: Option<String>,
+    status: Option<String>,
+    state: Option<String>,
+    tags: Option<&'a Tags>,
+    is_management: bool,
+    scp: Option<ScpFacts>,
+}
+
+/// The `account` variable (and `resource` of account rules).
+#[derive(Clone, Copy)]
+pub struct AccountView<'a>(pub &'a AccountContext<'a>);
+
+impl std::fmt::Debug for AccountView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "account({})", self.0.account_id_shared)
     }
 }
 
-/// The `account.scp` view: what the SCPs in force say about regions, for the
-/// account's workload (see [`crate::analysis::scp`]). Facts the SCPs leave open
-/// because a level's policies were not collected are left out, so rules reading
-/// them say `unknown`.
-fn scp_view(
-    path: &PolicyPath,
-    pair: &RegionPair,
-    config: &Config,
-    partition: &str,
-    account_id: &str,
-    org_id: Option<&str>,
-) -> cel::Value {
-    let workload = Principal::workload(partition, account_id, org_id);
-    let guardrail = RegionGuardrail::of(path, &workload, partition);
-    let all_regions: Vec<String> = partitions::by_id(partition)
-        .map(|p| p.regions.clone())
-        .unwrap_or_default();
-    let open = guardrail.open_unsanctioned(&all_regions, &config.sanctioned);
-    let denied_pair: Vec<String> = [&pair.0, &pair.1]
-        .into_iter()
-        .filter(|r| guardrail.denied.contains(*r))
-        .cloned()
-        .collect();
-    // A pair region closed altogether is RR-REG-003's finding; listing every action
-    // as "treated differently" would say the same thing again.
-    let (asymmetric, conditional) = if denied_pair.is_empty() {
-        pair_asymmetry(path, &workload, (&pair.0, &pair.1))
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    let open_actions = open_workload_actions(path, &workload, &open, &guardrail);
-    let mut scp = MapBuilder::with_capacity(9);
-    scp.set("policies", values::strings(&guardrail.policies))
-        .set(
+impl Fields for AccountView<'_> {
+    fn field<'v>(&self, name: &str) -> Option<Boxed<'v>>
+    where
+        Self: 'v,
+    {
+        let ctx = self.0;
+        let facts = &ctx.view;
+        match name {
+            "id" => Some(value::text(&ctx.account_id_shared)),
+            "arn" => Some(value::text(&ctx.arn)),
+            "name" => Some(value::text(
+                facts.name.as_deref().unwrap_or(&ctx.account_id_shared),
+            )),
+            "status" => value::opt_text(facts.status.as_deref()),
+            "state" => value::opt_text(facts.state.as_deref()),
+            "ou_path" => Some(value::texts(ctx.ou_path.iter().map(String::as_str))),
+            "tags" => facts.tags.map(TagsVal::boxed),
+            "is_management" => Some(value::boolean(facts.is_management)),
+            "pair" => Some(ctx.pair_value()),
+            "scp" => facts
+                .scp
+                .as_ref()
+                .map(|scp| Box::new(Object(ScpView(scp))) as Boxed<'v>),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        crate::kinds::fields_doc::ACCOUNT_FIELDS
+            .iter()
+            .map(|f| f.name)
+            .collect()
+    }
+}
+
+/// What the SCPs in force say about regions, for the account's workload.
+struct ScpFacts {
+    policies: Vec<String>,
+    guardrail_policies: Vec<String>,
+    denied_regions: Vec<String>,
+    partially_denied_regions: Vec<String>,
+    conditional_pair_actions: Vec<String>,
+    /// `denies_unsanctioned`, `open_unsanctioned`, `open_unsanctioned_actions`,
+    /// when they stand.
+    open: Option<(bool, Vec<String>, Vec<String>)>,
+    denied_pair_regions: Option<Vec<String>>,
+    asymmetric_pair_actions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ScpView<'a>(&'a ScpFacts);
+
+impl std::fmt::Debug for ScpFacts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("scp")
+    }
+}
+
+fn strings(list: &[String]) -> Boxed<'_> {
+    value::texts(list.iter().map(String::as_str))
+}
+
+impl Fields for ScpView<'_> {
+    fn field<'v>(&self, name: &str) -> Option<Boxed<'v>>
+    where
+        Self: 'v,
+    {
+        let scp = self.0;
+        match name {
+            "policies" => Some(strings(&scp.policies)),
+            "guardrail_policies" => Some(strings(&scp.guardrail_policies)),
+            "denied_regions" => Some(strings(&scp.denied_regions)),
+            "partially_denied_regions" => Some(strings(&scp.partially_denied_regions)),
+            "conditional_pair_actions" => Some(strings(&scp.conditional_pair_actions)),
+            "denies_unsanctioned" => scp.open.as_ref().map(|o| value::boolean(o.0)),
+            "open_unsanctioned" => scp.open.as_ref().map(|o| strings(&o.1)),
+            "open_unsanctioned_actions" => scp.open.as_ref().map(|o| strings(&o.2)),
+            "denied_pair_regions" => scp.denied_pair_regions.as_deref().map(strings),
+            "asymmetric_pair_actions" => scp.asymmetric_pair_actions.as_deref().map(strings),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        vec![
+            "policies",
             "guardrail_policies",
-            values::strings(&guardrail.guardrail_policies),
-        )
-        .set("denied_regions", values::strings(&guardrail.denied))
-        .set(
+            "denied_regions",
             "partially_denied_regions",
-            values::strings(&guardrail.partial),
-        )
-        .set("conditional_pair_actions", values::strings(&conditional));
-    // A definite answer stands whatever was not collected; an answer that rests on
-    // "nothing else denies it" does not when a level's policies are missing.
-    if open.is_empty() || !guardrail.incomplete {
-        scp.bool("denies_unsanctioned", open.is_empty())
-            .set("open_unsanctioned", values::strings(&open))
-            .set("open_unsanctioned_actions", values::strings(&open_actions));
+            "conditional_pair_actions",
+            "denies_unsanctioned",
+            "open_unsanctioned",
+            "open_unsanctioned_actions",
+            "denied_pair_regions",
+            "asymmetric_pair_actions",
+        ]
     }
-    if !denied_pair.is_empty() || !guardrail.incomplete {
-        scp.set("denied_pair_regions", values::strings(&denied_pair));
+}
+
+impl ScpFacts {
+    /// The `account.scp` view: what the SCPs in force say about regions, for the
+    /// account's workload (see [`crate::analysis::scp`]). Facts the SCPs leave
+    /// open because a level's policies were not collected are left out, so rules
+    /// reading them say `unknown`.
+    fn of(
+        path: &PolicyPath,
+        pair: &RegionPair,
+        config: &Config,
+        partition: &str,
+        account_id: &str,
+        org_id: Option<&str>,
+    ) -> ScpFacts {
+        let workload = Principal::workload(partition, account_id, org_id);
+        let guardrail = RegionGuardrail::of(path, &workload, partition);
+        let all_regions: Vec<String> = partitions::by_id(partition)
+            .map(|p| p.regions.clone())
+            .unwrap_or_default();
+        let open = guardrail.open_unsanctioned(&all_regions, &config.sanctioned);
+        let denied_pair: Vec<String> = [&pair.0, &pair.1]
+            .into_iter()
+            .filter(|r| guardrail.denied.contains(*r))
+            .cloned()
+            .collect();
+        // A pair region closed altogether is RR-REG-003's finding; listing every action
+        // as "treated differently" would say the same thing again.
+        let (asymmetric, conditional) = if denied_pair.is_empty() {
+            pair_asymmetry(path, &workload, (&pair.0, &pair.1))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let open_actions = open_workload_actions(path, &workload, &open, &guardrail);
+        // A definite answer stands whatever was not collected; an answer that rests on
+        // "nothing else denies it" does not when a level's policies are missing.
+        let open_stands = open.is_empty() || !guardrail.incomplete;
+        let denied_pair_stands = !denied_pair.is_empty() || !guardrail.incomplete;
+        let asymmetric_stands = !asymmetric.is_empty() || conditional.is_empty();
+        ScpFacts {
+            policies: guardrail.policies.clone(),
+            guardrail_policies: guardrail.guardrail_policies.clone(),
+            denied_regions: guardrail.denied.iter().cloned().collect(),
+            partially_denied_regions: guardrail.partial.iter().cloned().collect(),
+            conditional_pair_actions: conditional,
+            open: open_stands.then(|| (open.is_empty(), open, open_actions)),
+            denied_pair_regions: denied_pair_stands.then_some(denied_pair),
+            asymmetric_pair_actions: asymmetric_stands.then_some(asymmetric),
+        }
     }
-    if !asymmetric.is_empty() || conditional.is_empty() {
-        scp.set("asymmetric_pair_actions", values::strings(&asymmetric));
-    }
-    scp.build()
 }
 
 /// Why the pair chosen for an account may be wrong: the config picks pairs by OU or

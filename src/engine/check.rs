@@ -1,7 +1,8 @@
 //! Load-time check of a compiled CEL expression against the documented model.
 
-use super::fields::{resource_fields, ACCOUNT_FIELDS, FUNCTIONS, VARIABLES};
-use crate::rules::ResourceKind;
+use super::functions;
+use crate::kinds::fields_doc::{ACCOUNT_FIELDS, VARIABLES};
+use crate::kinds::ResourceKind;
 use cel::common::ast::{EntryExpr, Expr, IdedExpr};
 
 /// Fields that existed once, with what to use instead: a rule written for an older
@@ -28,7 +29,7 @@ pub fn check_expression(kind: ResourceKind, expression: &super::Expression) -> V
 fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mut Vec<String>) {
     match &e.expr {
         Expr::Ident(name) => {
-            if !VARIABLES.contains(&name.as_str())
+            if !VARIABLES.iter().any(|v| v.name == name)
                 && !bound.contains(name)
                 && !name.starts_with('@')
             {
@@ -38,9 +39,9 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
         Expr::Select(select) => {
             if let Expr::Ident(base) = &select.operand.expr {
                 if !bound.contains(base) {
-                    let fields = match base.as_str() {
-                        "resource" => Some(resource_fields(kind)),
-                        "account" => Some(ACCOUNT_FIELDS.to_vec()),
+                    let fields: Option<Vec<&str>> = match base.as_str() {
+                        "resource" => Some(kind.fields().iter().map(|f| f.name).collect()),
+                        "account" => Some(ACCOUNT_FIELDS.iter().map(|f| f.name).collect()),
                         _ => None,
                     };
                     if let Some(fields) = fields {
@@ -61,7 +62,7 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
         Expr::Call(call) => {
             let name = call.func_name.as_str();
             let is_operator = !name.starts_with(|c: char| c.is_ascii_alphabetic());
-            if !is_operator && !FUNCTIONS.contains(&name) {
+            if !is_operator && !functions::is_known(name) {
                 problems.push(format!("unknown function `{name}`"));
             }
             if let Some(target) = &call.target {
@@ -106,60 +107,6 @@ fn walk(kind: ResourceKind, e: &IdedExpr, bound: &mut Vec<String>, problems: &mu
         }
         Expr::Literal(_) | Expr::Unspecified => {}
     }
-}
-
-/// Every field name an expression selects (`x.field` or `has(x.field)`), on any
-/// operand: the set of view fields evaluation must build.
-pub fn selected_fields(
-    expression: &super::Expression,
-    out: &mut std::collections::HashSet<String>,
-) {
-    fn walk(e: &IdedExpr, out: &mut std::collections::HashSet<String>) {
-        match &e.expr {
-            Expr::Select(s) => {
-                out.insert(s.field.clone());
-                walk(&s.operand, out);
-            }
-            Expr::Call(c) => {
-                if let Some(t) = &c.target {
-                    walk(t, out);
-                }
-                c.args.iter().for_each(|a| walk(a, out));
-            }
-            Expr::Comprehension(c) => {
-                for x in [
-                    &c.iter_range,
-                    &c.accu_init,
-                    &c.loop_cond,
-                    &c.loop_step,
-                    &c.result,
-                ] {
-                    walk(x, out);
-                }
-            }
-            Expr::List(l) => l.elements.iter().for_each(|x| walk(x, out)),
-            Expr::Map(m) => {
-                for en in &m.entries {
-                    match &en.expr {
-                        EntryExpr::MapEntry(me) => {
-                            walk(&me.key, out);
-                            walk(&me.value, out);
-                        }
-                        EntryExpr::StructField(f) => walk(&f.value, out),
-                    }
-                }
-            }
-            Expr::Struct(st) => {
-                for en in &st.entries {
-                    if let EntryExpr::StructField(f) = &en.expr {
-                        walk(&f.value, out);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    walk(expression.ast(), out);
 }
 
 /// Whether an expression depends on the account's region pair (`pair`,

@@ -9,44 +9,15 @@
 //! fields already make that resource's outcomes `unknown`.
 
 use crate::inventory::{Gap, Inventory};
-use crate::rules::ResourceKind;
+use crate::kinds::{ResourceKind, ALL};
 use std::collections::HashSet;
 
-/// Operations that enumerate resources, per service, with the kinds they list.
-/// A gap on any other operation of the service concerns one resource only.
-const LISTINGS: &[(&str, &str, &[ResourceKind])] = &[
-    ("kms", "ListKeys", &[ResourceKind::KmsKey]),
-    ("kms", "ListAliases", &[ResourceKind::KmsKey]),
-    ("secretsmanager", "ListSecrets", &[ResourceKind::Secret]),
-    ("dynamodb", "ListTables", &[ResourceKind::DynamodbTable]),
-    (
-        "dynamodb",
-        "ListGlobalTables",
-        &[ResourceKind::DynamodbTable],
-    ),
-    ("rds", "DescribeDBClusters", &[ResourceKind::RdsCluster]),
-    (
-        "rds",
-        "DescribeGlobalClusters",
-        &[ResourceKind::RdsGlobalCluster],
-    ),
-    ("rds", "DescribeDBInstances", &[ResourceKind::DbInstance]),
-];
-
 /// Kinds collected from a service.
-fn kinds_of(service: &str) -> &'static [ResourceKind] {
-    match service {
-        "kms" => &[ResourceKind::KmsKey],
-        "secretsmanager" => &[ResourceKind::Secret],
-        "dynamodb" => &[ResourceKind::DynamodbTable],
-        "rds" => &[
-            ResourceKind::RdsCluster,
-            ResourceKind::RdsGlobalCluster,
-            ResourceKind::DbInstance,
-        ],
-        "config" => &[ResourceKind::ConfigResource],
-        _ => &[],
-    }
+fn kinds_of(service: &str) -> Vec<ResourceKind> {
+    ALL.iter()
+        .filter(|(_, spec)| spec.service == service)
+        .map(|(kind, _)| *kind)
+        .collect()
 }
 
 /// Whether a gap leaves nothing of the account readable.
@@ -59,23 +30,17 @@ pub fn is_account_wide(gap: &Gap) -> bool {
 /// before operations were recorded) is taken as a failed listing of its service.
 pub fn hidden_kinds(gap: &Gap) -> Vec<ResourceKind> {
     if is_account_wide(gap) || gap.service == "*" {
-        return vec![
-            ResourceKind::KmsKey,
-            ResourceKind::Secret,
-            ResourceKind::DynamodbTable,
-            ResourceKind::RdsCluster,
-            ResourceKind::RdsGlobalCluster,
-            ResourceKind::DbInstance,
-            ResourceKind::ConfigResource,
-        ];
+        return ResourceKind::RESOURCES.to_vec();
     }
     match &gap.operation {
-        Some(op) if gap.service != "config" => LISTINGS
+        // An operation that enumerates resources of a kind (see `KindSpec::listings`);
+        // any other operation of the service concerns one resource only.
+        Some(op) if gap.service != "config" => ALL
             .iter()
-            .filter(|(s, o, _)| *s == gap.service && o == op)
-            .flat_map(|(_, _, kinds)| kinds.iter().copied())
+            .filter(|(_, spec)| spec.service == gap.service && spec.listings.contains(&op.as_str()))
+            .map(|(kind, _)| *kind)
             .collect(),
-        _ => kinds_of(&gap.service).to_vec(),
+        _ => kinds_of(&gap.service),
     }
 }
 

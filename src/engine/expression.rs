@@ -12,9 +12,10 @@
 //!    charges the iterations to a per-evaluation budget.
 
 use super::budget;
-use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr};
-use cel::common::value::CelVal;
-use cel::{Context, ResolveResult, Value};
+use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
+use cel::common::types::CelBool;
+use cel::common::value::CowVal;
+use cel::{Context, ExecutionError, Value};
 
 /// Longest expression accepted, in bytes. The longest built-in one is under 500.
 pub const MAX_EXPRESSION_BYTES: usize = 8 * 1024;
@@ -26,6 +27,10 @@ pub const MAX_NESTING: usize = 32;
 
 /// Deepest parsed tree accepted. A chain of 100 `+` terms is 100 levels deep.
 pub const MAX_AST_DEPTH: usize = 128;
+
+/// The parser's own bound on nested expressions, a backstop behind the textual
+/// check (which counts more than the parser does, so it speaks first).
+const PARSER_MAX_RECURSION: u16 = MAX_AST_DEPTH as u16;
 
 /// Stack of the thread that parses: generous for [`MAX_NESTING`] levels even in a
 /// debug build, where the parser takes about 130 KiB per bracket level.
@@ -81,9 +86,13 @@ impl Expression {
         &self.ast
     }
 
-    /// Evaluates in `ctx`. The caller starts the budget (see [`budget::start`]).
-    pub fn evaluate(&self, ctx: &Context) -> ResolveResult {
-        Value::resolve(&self.ast, ctx)
+    /// Evaluates in `ctx`. The caller starts the budget (see [`budget::Meter`]).
+    /// The result may borrow the inventory (`'v`).
+    pub fn evaluate<'e, 'v>(
+        &'e self,
+        ctx: &'e Context<'_, 'v>,
+    ) -> Result<CowVal<'e, 'v>, ExecutionError> {
+        Value::resolve_val(&self.ast, ctx)
     }
 }
 
@@ -116,6 +125,7 @@ fn parse_on_large_stack(source: &str) -> Result<IdedExpr, CompileError> {
         .stack_size(PARSER_STACK_BYTES)
         .spawn(move || {
             cel::parser::Parser::new()
+                .max_recursion_depth(PARSER_MAX_RECURSION)
                 .parse(&source)
                 .map_err(|e| first_line(&e.to_string()))
         });
@@ -154,18 +164,8 @@ fn check_tree(root: &IdedExpr) -> Result<(), CompileError> {
             Expr::Unspecified => return Err(CompileError::Unsupported("an empty expression")),
             Expr::Struct(_) => return Err(CompileError::Unsupported("a message literal")),
             Expr::Literal(value) => {
-                if !matches!(
-                    value,
-                    CelVal::String(_)
-                        | CelVal::Boolean(_)
-                        | CelVal::Int(_)
-                        | CelVal::UInt(_)
-                        | CelVal::Double(_)
-                        | CelVal::Bytes(_)
-                        | CelVal::Null
-                ) {
-                    return Err(CompileError::Unsupported("a literal of this type"));
-                }
+                // Every literal the parser produces is a plain value.
+                let _: &LiteralValue = value;
             }
             Expr::Ident(_) => {}
             Expr::Select(s) => pending.push((&s.operand, next)),
@@ -247,7 +247,7 @@ fn with_budget(mut e: IdedExpr) -> IdedExpr {
                         range,
                         IdedExpr {
                             id: 0,
-                            expr: Expr::Literal(CelVal::Boolean(accumulates)),
+                            expr: Expr::Literal(LiteralValue::Boolean(CelBool::from(accumulates))),
                         },
                     ],
                 }),

@@ -1,168 +1,80 @@
-//! The documented model rules are written against: the fields of `resource` for each
-//! kind, the fields of `account`, and the variables and functions in scope. The load
-//! check rejects a rule that names anything else, so a typo fails at load, not as a
+//! The documented model rules are written against, as `docs/fields.md`: the
+//! fields of `resource` for each kind, the fields of `account`, and the variables
+//! and functions in scope. Generated from the kind declarations and the function
+//! table, which the load-time check reads too: a typo fails at load, not as a
 //! silent `unknown` on every resource.
 
-use crate::rules::ResourceKind;
+use super::functions::{FUNCTIONS, STANDARD};
+use crate::kinds::fields_doc::{ACCOUNT_FIELDS, VARIABLES};
+use crate::kinds::{FieldDoc, ALL, COMMON_FIELDS};
 
-/// Fields every resource view has (optional ones may be absent: "not collected").
-pub const COMMON_FIELDS: &[&str] = &[
-    "arn",
-    "type",
-    "kind",
-    "region",
-    "account_id",
-    "name",
-    "tags",
-    "tags_collected",
-    "replica_regions",
-    "stored_regions",
-    "data_store",
-    // Replicated data stores (DynamoDB tables, secrets, Aurora clusters) only:
-    "replicated",
-    "encryption_key",
-    "encryption_key_state",
-    "encryption_key_usable",
-];
+fn escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
 
-pub const KMS_KEY_FIELDS: &[&str] = &[
-    "key_id",
-    "key_manager",
-    "aws_managed",
-    "key_state",
-    "multi_region",
-    "multi_region_key_type",
-    "primary_arn",
-    "aliases",
-];
+fn table(out: &mut String, fields: &[FieldDoc]) {
+    out.push_str("| field | type | meaning | absent when not read |\n|---|---|---|---|\n");
+    for f in fields {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            f.name,
+            f.ty,
+            escape(f.doc),
+            f.needs.map_or(String::new(), |n| format!("needs {}", escape(n)))
+        ));
+    }
+}
 
-pub const SECRET_FIELDS: &[&str] = &[
-    "kms_key_id",
-    "primary_region",
-    "is_replica",
-    "replicas",
-    "owning_service",
-    "service_owned",
-];
-
-pub const DYNAMODB_TABLE_FIELDS: &[&str] = &[
-    "status",
-    "replicas",
-    "global_table_version",
-    "pitr_enabled",
-    "sse_kms_key_arn",
-    "stream_enabled",
-];
-
-pub const RDS_CLUSTER_FIELDS: &[&str] = &[
-    "identifier",
-    "engine",
-    "status",
-    "global_cluster_identifier",
-    "in_global_cluster",
-    "storage_encrypted",
-    "kms_key_id",
-    "master_user_secret_arn",
-    "engine_mode",
-    "scalability_type",
-    "global_database_capable",
-    "instance_count",
-    "headless",
-];
-
-pub const RDS_GLOBAL_CLUSTER_FIELDS: &[&str] = &[
-    "identifier",
-    "engine",
-    "storage_encrypted",
-    "members",
-    "member_regions",
-    "writer_region",
-];
-
-pub const DB_INSTANCE_FIELDS: &[&str] = &[
-    "identifier",
-    "engine",
-    "cluster_identifier",
-    "read_replica_source",
-    "read_replicas",
-    "storage_encrypted",
-];
-
-pub const CONFIG_RESOURCE_FIELDS: &[&str] = &[
-    "resource_type",
-    "compute",
-    "references",
-    "cross_region_references",
-    "replication_targets",
-    "references_error",
-    "remote_keys_without_local_copy",
-    "remote_keys_with_local_replica",
-];
-
-/// Fields of `account` (and of `resource` for account rules).
-pub const ACCOUNT_FIELDS: &[&str] = &[
-    "id",
-    "arn",
-    "name",
-    "status",
-    "ou_path",
-    "tags",
-    "is_management",
-    "pair",
-    "scp",
-    "state",
-];
-
-/// Variables in scope for every rule.
-pub const VARIABLES: &[&str] = &[
-    "resource",
-    "account",
-    "region",
-    "partner_region",
-    "pair",
-    "sanctioned",
-    "residency",
-];
-
-/// Functions a rule may call: CEL's standard ones and regionready's lookups.
-pub const FUNCTIONS: &[&str] = &[
-    "has",
-    "all",
-    "exists",
-    "exists_one",
-    "map",
-    "filter",
-    "size",
-    "contains",
-    "startsWith",
-    "endsWith",
-    "matches",
-    "max",
-    "min",
-    "string",
-    "int",
-    "uint",
-    "double",
-    "bytes",
-    // regionready
-    "key",
-    "replicated_users",
-    "region_of",
-    "join",
-];
-
-/// The fields `resource` has for a kind.
-pub fn resource_fields(kind: ResourceKind) -> Vec<&'static str> {
-    let specific: &[&str] = match kind {
-        ResourceKind::KmsKey => KMS_KEY_FIELDS,
-        ResourceKind::Secret => SECRET_FIELDS,
-        ResourceKind::DynamodbTable => DYNAMODB_TABLE_FIELDS,
-        ResourceKind::RdsCluster => RDS_CLUSTER_FIELDS,
-        ResourceKind::RdsGlobalCluster => RDS_GLOBAL_CLUSTER_FIELDS,
-        ResourceKind::DbInstance => DB_INSTANCE_FIELDS,
-        ResourceKind::ConfigResource => CONFIG_RESOURCE_FIELDS,
-        ResourceKind::AnyResource => &[],
-        ResourceKind::Account => return ACCOUNT_FIELDS.to_vec(),
-    };
-    COMMON_FIELDS.iter().chain(specific).copied().collect()
+/// `docs/fields.md`: the field reference for rule authors.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Field reference\n\nWhat a rule's CEL may read. Generated from the resource kinds in \
+         [`src/kinds/`](../src/kinds/) by `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; \
+         do not edit by hand.\n\nA field that was not collected is absent: reading it makes the \
+         outcome `unknown` (with the reason in the last column), never a pass. Use \
+         `has(resource.field)` to test for it. Rules naming a field, variable or function not \
+         listed here are refused at load.\n",
+    );
+    out.push_str("\n## Variables\n\n| variable | type | meaning |\n|---|---|---|\n");
+    for v in VARIABLES {
+        out.push_str(&format!("| `{}` | {} | {} |\n", v.name, v.ty, escape(v.doc)));
+    }
+    out.push_str("\n## Functions\n\n| function | meaning |\n|---|---|\n");
+    for f in FUNCTIONS {
+        out.push_str(&format!("| `{}` | {} |\n", f.signature, escape(f.doc)));
+    }
+    out.push_str(&format!(
+        "\nCEL's standard functions and macros: {}.\n",
+        STANDARD
+            .iter()
+            .map(|f| format!("`{f}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    out.push_str("\n## Every resource (`any_resource`)\n\nEvery kind's view has these fields.\n\n");
+    table(&mut out, COMMON_FIELDS);
+    for (kind, spec) in ALL {
+        out.push_str(&format!(
+            "\n## `{}`\n\n{}\n\nType: {}. Service: `{}`. Data store: {}.\n\n",
+            kind.as_str(),
+            spec.doc,
+            if spec.resource_type.is_empty() {
+                "as each resource says (`resource_type`)".to_string()
+            } else {
+                format!("`{}`", spec.resource_type)
+            },
+            spec.service,
+            if spec.resource_type.is_empty() {
+                "by type"
+            } else if spec.data_store {
+                "yes"
+            } else {
+                "no"
+            }
+        ));
+        table(&mut out, spec.fields);
+    }
+    out.push_str("\n## `account`\n\nThe `account` variable, and `resource` of account rules.\n\n");
+    table(&mut out, ACCOUNT_FIELDS);
+    out
 }

@@ -17,14 +17,15 @@
 //! instead of once per rule per region.
 
 use super::account::AccountContext;
+use super::budget::Meter;
 use super::coverage::{hidden_kinds, is_account_wide};
-use super::values::MapBuilder;
 use crate::config::Config;
 use crate::inventory::Gap;
-use crate::rules::{ResourceKind, Rule, RuleSet};
-use cel::{Context, Value};
+use crate::kinds::value::{self, Boxed, Fields, Object};
+use crate::kinds::{ResourceKind, ALL};
+use crate::rules::{Rule, RuleSet};
+use cel::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 /// An `unknown` outcome a gap causes.
 #[derive(Debug, Clone)]
@@ -42,17 +43,19 @@ pub struct GapOutcome {
 
 /// The unknown outcomes of one account's gaps. `gaps` are (index in the
 /// inventory's list, gap) for this account only.
+/// `scope` is the account's evaluation scope (its variables and budget bound).
 pub fn outcomes(
     gaps: &[(usize, &Gap)],
     rules: &RuleSet,
     ctx: &AccountContext,
     config: &Config,
-    root: &Context,
+    scope: &Context,
+    meter: &Meter,
 ) -> Vec<GapOutcome> {
     let mut scope = ScopeCheck {
-        root,
+        scope,
         ctx,
-        config,
+        meter,
         cache: HashMap::new(),
     };
     let mut out: BTreeMap<(usize, String), GapOutcome> = BTreeMap::new();
@@ -200,15 +203,11 @@ struct Hidden {
 }
 
 /// The resources the listing of `service` yields outside the pair (see
-/// `collect::sweep`): their type, and whether they hold data.
+/// `collect::sweep` and `KindSpec::swept`): their type, and whether they hold data.
 fn swept_listing(service: &str) -> Option<(&'static str, bool)> {
-    Some(match service {
-        "kms" => ("AWS::KMS::Key", false),
-        "secretsmanager" => ("AWS::SecretsManager::Secret", true),
-        "dynamodb" => ("AWS::DynamoDB::Table", true),
-        "rds" => ("AWS::RDS::DBCluster", true),
-        _ => return None,
-    })
+    ALL.iter()
+        .find(|(_, spec)| spec.swept && spec.service == service)
+        .map(|(_, spec)| (spec.resource_type, spec.data_store))
 }
 
 /// Whether a rule reads resources of one of the hidden kinds.
@@ -256,14 +255,51 @@ fn blocked_sweep_message(regions: &[&String], policies: &[String], role: &str) -
 }
 
 /// Runs rule scopes with no resource bound, per region, once.
-struct ScopeCheck<'a, 'b> {
-    root: &'a Context<'b>,
+struct ScopeCheck<'a, 'p, 'v> {
+    scope: &'a Context<'p, 'v>,
     ctx: &'a AccountContext<'a>,
-    config: &'a Config,
+    meter: &'a Meter,
     cache: HashMap<(usize, String, Hidden), bool>,
 }
 
-impl ScopeCheck<'_, '_> {
+/// What is known of a resource a gap hid (see [`ScopeCheck::can_apply`]).
+#[derive(Debug, Clone)]
+struct Stub<'a> {
+    kind: ResourceKind,
+    region: &'a str,
+    listed: Option<(&'static str, bool)>,
+}
+
+impl Fields for Stub<'_> {
+    fn field<'v>(&self, name: &str) -> Option<Boxed<'v>>
+    where
+        Self: 'v,
+    {
+        let listed = self.listed;
+        match name {
+            "kind" => Some(value::text(self.kind.as_str())),
+            "region" => Some(value::text(self.region)),
+            "type" | "resource_type" => listed.map(|(t, _)| value::text(t)),
+            "compute" | "tags_collected" => listed.map(|_| value::boolean(false)),
+            "data_store" => listed.map(|(_, d)| value::boolean(d)),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        vec![
+            "kind",
+            "region",
+            "type",
+            "resource_type",
+            "compute",
+            "tags_collected",
+            "data_store",
+        ]
+    }
+}
+
+impl ScopeCheck<'_, '_, '_> {
     /// False only when the rule's scope is false in that region for every resource
     /// the gap hid: the scope runs with a resource that has only what is known of
     /// such a resource (its `kind` and `region`; for a listing outside the pair
@@ -288,29 +324,28 @@ impl ScopeCheck<'_, '_> {
                 if let Some(known) = self.cache.get(&(rule_index, region.to_string(), *h)) {
                     return *known;
                 }
-                let mut c = self.root.new_inner_scope();
-                self.ctx.bind(&mut c, self.config);
-                c.add_variable_from_value("region", Value::String(Arc::new(region.to_string())));
-                c.add_variable_from_value(
+                let mut c = self.scope.new_inner_scope();
+                c.add_variable_as_val("region", value::text(region));
+                c.add_variable_as_val(
                     "partner_region",
                     self.ctx
                         .pair
                         .partner(region)
-                        .map_or(Value::Null, |p| Value::String(Arc::new(p.to_string()))),
+                        .map_or_else(value::null, value::text),
                 );
-                let mut stub = MapBuilder::with_capacity(6);
-                stub.shared_str("kind", h.kind.as_str())
-                    .shared_str("region", region);
-                if let Some((resource_type, data_store)) = h.listed {
-                    stub.shared_str("type", resource_type)
-                        .shared_str("resource_type", resource_type)
-                        .bool("compute", false)
-                        .bool("data_store", data_store)
-                        .bool("tags_collected", false);
-                }
-                c.add_variable_from_value("resource", stub.build());
-                super::budget::start();
-                let can = !matches!(scope.evaluate(&c), Ok(Value::Bool(false)));
+                c.add_variable_as_val(
+                    "resource",
+                    Box::new(Object(Stub {
+                        kind: h.kind,
+                        region,
+                        listed: h.listed,
+                    })),
+                );
+                self.meter.start();
+                let can = !matches!(
+                    scope.evaluate(&c).map(|v| value::as_bool(v.as_ref())),
+                    Ok(Some(false))
+                );
                 self.cache.insert((rule_index, region.to_string(), *h), can);
                 can
             })

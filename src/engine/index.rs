@@ -1,81 +1,61 @@
 //! Cross-resource facts the views and rule functions need: a KMS key by any of its
 //! names and what is known of it, where the copies of a multi-Region key are, the
 //! replicated data stores a key protects, Aurora global membership. Built once per
-//! evaluation.
+//! evaluation, borrowing the inventory.
 //!
 //! Every answer distinguishes "not there" from "not seen": a key that is not in the
 //! inventory is only known to be missing when its account and region were listed
 //! completely (see [`Coverage`]).
 
 use super::coverage::Coverage;
-use super::values;
 use crate::analysis::arn::{self, Arn};
-use crate::inventory::{Inventory, KeyManager, KmsKey, Reference, ReferenceRole};
-use cel::Value;
-use std::collections::{BTreeSet, HashMap};
+use crate::inventory::{Inventory, KeyManager, KmsKey, ReferenceRole};
+use crate::kinds::{Facts, KeyUse, Record, RemoteKeys, ResolvedRef, UNUSABLE_KEY_STATES};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
-/// Key states in which a key cannot encrypt or decrypt: the data it protects in
-/// that region cannot be read (KMS developer guide, "Key states of AWS KMS keys").
-pub const UNUSABLE_KEY_STATES: &[&str] = &[
-    "Disabled",
-    "PendingDeletion",
-    "PendingReplicaDeletion",
-    "PendingImport",
-    "Unavailable",
-];
-
-/// What is known of one key.
-#[derive(Debug, Clone, Default)]
-struct KeyFacts {
-    state: Option<String>,
-    aws_managed: bool,
+/// A collected key and where it was listed.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyEntry<'a> {
+    pub key: &'a KmsKey,
+    pub account: &'a str,
+    pub region: &'a str,
 }
 
-/// Whether the key behind a reference can be used.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyUse {
-    Usable,
-    /// The key's state, one of [`UNUSABLE_KEY_STATES`].
-    Unusable(String),
-    /// The key was not collected (another account, an unread region) or its state
-    /// was not read.
-    Unknown,
+impl KeyEntry<'_> {
+    fn aws_managed(&self) -> bool {
+        self.key.key_manager == Some(KeyManager::Aws)
+            || self
+                .key
+                .aliases
+                .iter()
+                .flatten()
+                .any(|a| a.starts_with("alias/aws/"))
+    }
 }
 
-/// A resource's references to KMS keys in other regions, sorted by whether the
-/// key has a copy (a multi-Region replica) in the resource's own region.
-#[derive(Debug, Default)]
-pub struct RemoteKeys<'a> {
-    pub without_local_copy: Vec<&'a Reference>,
-    pub with_local_copy: Vec<&'a Reference>,
-    /// References whose key could not be identified or located.
-    pub undecided: usize,
-}
+type KeyRef<'a> = (&'a str, &'a str, Cow<'a, str>);
 
 #[derive(Default)]
-pub struct Index {
-    /// (account, region, reference) -> key ARN; references are the ARN, key id,
-    /// alias name and alias ARN.
-    key_refs: HashMap<(String, String, String), String>,
-    keys: HashMap<String, KeyFacts>,
-    /// key ARN -> its view, for `key()`.
-    key_views: HashMap<String, Value>,
+pub struct Index<'a> {
+    /// (account, region, reference) -> key; references are the ARN, key id, alias
+    /// name and alias ARN.
+    key_refs: FxHashMap<KeyRef<'a>, KeyEntry<'a>>,
     /// (account, multi-Region key id) -> regions holding a copy, from the keys
     /// collected and the replica lists their primaries report.
-    mrk_regions: HashMap<(String, String), BTreeSet<String>>,
-    /// key ARN -> ARNs of replicated data stores encrypted with it.
-    replicated_users: HashMap<String, Vec<String>>,
-    /// The same as CEL lists, built once: rules call `replicated_users()` per key.
-    replicated_users_values: HashMap<String, Value>,
+    mrk_regions: FxHashMap<(&'a str, &'a str), BTreeSet<&'a str>>,
+    /// key ARN -> ARNs of replicated data stores encrypted with it, sorted.
+    replicated_users: FxHashMap<&'a str, Vec<&'a str>>,
     /// Aurora cluster ARN -> (global cluster id, member regions).
-    pub global_membership: HashMap<String, (String, Vec<String>)>,
+    global_membership: FxHashMap<&'a str, (&'a str, Vec<&'a str>)>,
     /// Region of resources whose ARN has none (S3 buckets), from where they were listed.
-    regionless: HashMap<String, String>,
+    regionless: FxHashMap<&'a str, &'a str>,
     pub coverage: Coverage,
 }
 
-impl Index {
-    pub fn build(inventory: &Inventory, key_view: impl Fn(&KmsKey, &str, &str) -> Value) -> Index {
+impl<'a> Index<'a> {
+    pub fn build(inventory: &'a Inventory) -> Index<'a> {
         let mut index = Index {
             coverage: Coverage::of(inventory),
             ..Index::default()
@@ -83,159 +63,127 @@ impl Index {
         for account in &inventory.accounts {
             for region in &account.regions {
                 for gc in &region.rds_global_clusters {
-                    let regions: Vec<String> =
-                        gc.members.iter().map(|m| m.region.clone()).collect();
+                    let regions: Vec<&str> = gc.members.iter().map(|m| m.region.as_str()).collect();
                     for m in &gc.members {
-                        index.global_membership.insert(
-                            m.cluster_arn.clone(),
-                            (gc.identifier.clone(), regions.clone()),
-                        );
+                        index
+                            .global_membership
+                            .insert(&m.cluster_arn, (&gc.identifier, regions.clone()));
                     }
                 }
                 for resource in &region.resources {
                     if arn::region_of(&resource.arn).is_empty() {
-                        index
-                            .regionless
-                            .insert(resource.arn.clone(), region.region.clone());
+                        index.regionless.insert(&resource.arn, &region.region);
                     }
                 }
                 for key in &region.kms_keys {
-                    index.add_key(key, &account.account_id, &region.region, &key_view);
+                    index.add_key(KeyEntry {
+                        key,
+                        account: &account.account_id,
+                        region: &region.region,
+                    });
                 }
             }
         }
+        let mut users: FxHashMap<&'a str, Vec<&'a str>> = FxHashMap::default();
         for account in &inventory.accounts {
-            let a = &account.account_id;
+            let a = account.account_id.as_str();
             for region in &account.regions {
-                let r = &region.region;
-                for table in &region.dynamodb_tables {
-                    let replicated = table.replicas.as_ref().is_some_and(|reps| !reps.is_empty());
-                    if let (true, Some(k)) = (replicated, &table.sse_kms_key_arn) {
-                        index.add_user(a, r, k, &table.arn);
-                    }
-                }
-                for secret in &region.secrets {
-                    let replicated = secret
-                        .replicas
-                        .as_ref()
-                        .is_some_and(|reps| !reps.is_empty())
-                        || secret.primary_region.as_ref().is_some_and(|p| p != r);
-                    if let (true, Some(k)) = (replicated, &secret.kms_key_id) {
-                        index.add_user(a, r, k, &secret.arn);
-                    }
-                }
-                for cluster in &region.rds_clusters {
-                    let replicated = cluster.global_cluster_identifier.is_some()
-                        || index.global_membership.contains_key(&cluster.arn);
-                    if let (true, Some(true), Some(k)) =
-                        (replicated, cluster.storage_encrypted, &cluster.kms_key_id)
-                    {
-                        index.add_user(a, r, k, &cluster.arn);
+                let r = region.region.as_str();
+                for record in region.every_record().map(|(_, _, record)| record) {
+                    let member = matches!(record, Record::RdsCluster(c) if index.global_membership.contains_key(c.arn.as_str()));
+                    if let Some(key_ref) = record.replicated_key(r, member) {
+                        if let Some(entry) = index.resolve_key(a, r, key_ref) {
+                            users.entry(&entry.key.arn).or_default().push(record.arn());
+                        }
                     }
                 }
             }
         }
-        for (key, users) in index.replicated_users.iter_mut() {
-            users.sort();
-            users.dedup();
-            index
-                .replicated_users_values
-                .insert(key.clone(), values::strings(users.iter()));
+        for list in users.values_mut() {
+            list.sort_unstable();
+            list.dedup();
         }
+        index.replicated_users = users;
         index
     }
 
-    fn add_key(
-        &mut self,
-        key: &KmsKey,
-        account: &str,
-        region: &str,
-        key_view: &impl Fn(&KmsKey, &str, &str) -> Value,
-    ) {
+    fn add_key(&mut self, entry: KeyEntry<'a>) {
+        let key = entry.key;
         let partition = Arn::parse(&key.arn).map_or("aws", |a| a.partition);
-        let mut refs = vec![key.arn.clone(), key.key_id.clone()];
+        let mut refs: Vec<Cow<'a, str>> =
+            vec![Cow::Borrowed(&key.arn), Cow::Borrowed(&key.key_id)];
         for alias in key.aliases.iter().flatten() {
-            refs.push(alias.clone());
-            refs.push(format!("arn:{partition}:kms:{region}:{account}:{alias}"));
+            refs.push(Cow::Borrowed(alias));
+            refs.push(Cow::Owned(format!(
+                "arn:{partition}:kms:{}:{}:{alias}",
+                entry.region, entry.account
+            )));
         }
         for reference in refs {
-            self.key_refs.insert(
-                (account.to_string(), region.to_string(), reference),
-                key.arn.clone(),
-            );
+            self.key_refs
+                .insert((entry.account, entry.region, reference), entry);
         }
-        let aws_managed = key.key_manager == Some(KeyManager::Aws)
-            || key
-                .aliases
-                .iter()
-                .flatten()
-                .any(|a| a.starts_with("alias/aws/"));
-        self.keys.insert(
-            key.arn.clone(),
-            KeyFacts {
-                state: key.key_state.clone(),
-                aws_managed,
-            },
-        );
         if key.key_id.starts_with("mrk-") {
             let copies = self
                 .mrk_regions
-                .entry((account.to_string(), key.key_id.clone()))
+                .entry((entry.account, &key.key_id))
                 .or_default();
-            copies.insert(region.to_string());
-            copies.extend(key.replica_regions.iter().flatten().cloned());
+            copies.insert(entry.region);
+            copies.extend(key.replica_regions.iter().flatten().map(String::as_str));
             if let Some(primary) = key.primary_arn.as_deref().and_then(Arn::parse) {
-                copies.insert(primary.region.to_string());
+                copies.insert(primary.region);
             }
         }
-        self.key_views
-            .insert(key.arn.clone(), key_view(key, account, region));
     }
 
-    fn add_user(&mut self, account: &str, region: &str, key_ref: &str, user: &str) {
-        if let Some(key_arn) = self.resolve_key(account, region, key_ref) {
-            self.replicated_users
-                .entry(key_arn)
-                .or_default()
-                .push(user.to_string());
-        }
-    }
-
-    /// The key ARN a reference (ARN, id, alias, alias ARN) names in an account and region.
-    pub fn resolve_key(&self, account: &str, region: &str, reference: &str) -> Option<String> {
+    /// The key a reference (ARN, id, alias, alias ARN) names in an account and region.
+    pub fn resolve_key(&self, account: &str, region: &str, reference: &str) -> Option<KeyEntry<'a>> {
         // A full ARN carries its own account and region.
         let (account, region) = match Arn::parse(reference) {
             Some(a) if !a.region.is_empty() => (a.account, a.region),
             _ => (account, region),
         };
         self.key_refs
-            .get(&(
-                account.to_string(),
-                region.to_string(),
-                reference.to_string(),
-            ))
-            .cloned()
+            .get(&(account, region, Cow::Borrowed(reference)))
+            .copied()
     }
 
-    /// Whether the key a data store names can be used. `None` is the AWS owned or
-    /// AWS managed default key, which customers cannot disable or delete.
-    pub fn key_use(&self, account: &str, region: &str, reference: Option<&str>) -> KeyUse {
+    /// The replicated data stores encrypted with a key, or why that cannot be known:
+    /// a data store service of the key's region that could not be listed may hold
+    /// more of them.
+    pub fn replicated_users(&self, key_arn: &str) -> Result<&[&'a str], String> {
+        if let Some(a) = Arn::parse(key_arn).filter(|a| !a.region.is_empty()) {
+            for service in ["secretsmanager", "dynamodb", "rds"] {
+                if !self.coverage.listed(a.account, a.region, service) {
+                    return Err(format!(
+                        "not collected: {service} in {} of account {} was not listed, so the data the key protects is not all known",
+                        a.region, a.account
+                    ));
+                }
+            }
+        }
+        Ok(self
+            .replicated_users
+            .get(key_arn)
+            .map_or(&[][..], Vec::as_slice))
+    }
+}
+
+impl Facts for Index<'_> {
+    fn key_use(&self, account: &str, region: &str, reference: Option<&str>) -> KeyUse {
         let Some(reference) = reference else {
             return KeyUse::Usable;
         };
         if is_aws_managed_alias(reference) {
             return KeyUse::Usable;
         }
-        let Some(facts) = self
-            .resolve_key(account, region, reference)
-            .and_then(|arn| self.keys.get(&arn))
-        else {
+        let Some(entry) = self.resolve_key(account, region, reference) else {
             return KeyUse::Unknown;
         };
-        if facts.aws_managed {
+        if entry.aws_managed() {
             return KeyUse::Usable;
         }
-        match &facts.state {
+        match &entry.key.key_state {
             Some(state) if UNUSABLE_KEY_STATES.contains(&state.as_str()) => {
                 KeyUse::Unusable(state.clone())
             }
@@ -244,25 +192,34 @@ impl Index {
         }
     }
 
-    /// The references of a resource in `region` to KMS keys in other regions,
-    /// sorted by whether the key has a copy in `region`. A key id that starts with
-    /// `mrk-` is a multi-Region key, any other a single-Region one (KMS developer
-    /// guide, "Multi-Region key identifiers").
-    pub fn remote_keys<'r>(&self, region: &str, refs: &'r [Reference]) -> RemoteKeys<'r> {
+    fn global_membership(&self, cluster_arn: &str) -> Option<(&str, &[&str])> {
+        self.global_membership
+            .get(cluster_arn)
+            .map(|(id, regions)| (*id, regions.as_slice()))
+    }
+
+    fn region_of_regionless(&self, arn: &str) -> Option<&str> {
+        self.regionless.get(arn).copied()
+    }
+
+    /// A key id that starts with `mrk-` is a multi-Region key, any other a
+    /// single-Region one (KMS developer guide, "Multi-Region key identifiers").
+    fn remote_keys<'r>(&self, region: &str, refs: &[ResolvedRef<'r>]) -> RemoteKeys<'r> {
         let mut out = RemoteKeys::default();
         for r in refs {
-            if r.role != ReferenceRole::Call || r.region.is_empty() || r.region == region {
+            if r.role() != ReferenceRole::Call || r.region.is_empty() || r.region == region {
                 continue;
             }
-            let Some(parsed) = Arn::parse(&r.target).filter(|a| a.service == "kms") else {
+            let Some(parsed) = Arn::parse(r.target()).filter(|a| a.service == "kms") else {
                 continue;
             };
-            let key_id = match parsed.resource.split_once('/') {
-                Some(("key", id)) => Some(id.to_string()),
+            let key_id: Option<Cow<str>> = match parsed.resource.split_once('/') {
+                Some(("key", id)) => Some(Cow::Borrowed(id)),
                 Some(("alias", _)) => self
-                    .resolve_key(parsed.account, parsed.region, &r.target)
-                    .and_then(|arn| {
-                        Arn::parse(&arn).map(|a| a.resource.trim_start_matches("key/").to_string())
+                    .resolve_key(parsed.account, parsed.region, r.target())
+                    .and_then(|entry| {
+                        Arn::parse(&entry.key.arn)
+                            .map(|a| Cow::Owned(a.resource.trim_start_matches("key/").to_string()))
                     }),
                 _ => continue,
             };
@@ -274,7 +231,7 @@ impl Index {
                 Some(false)
             } else if self
                 .mrk_regions
-                .get(&(parsed.account.to_string(), key_id.clone()))
+                .get(&(parsed.account, key_id.as_ref()))
                 .is_some_and(|regions| regions.contains(region))
             {
                 Some(true)
@@ -284,43 +241,12 @@ impl Index {
                 None
             };
             match local_copy {
-                Some(true) => out.with_local_copy.push(r),
-                Some(false) => out.without_local_copy.push(r),
+                Some(true) => out.with_local_copy.push(*r),
+                Some(false) => out.without_local_copy.push(*r),
                 None => out.undecided += 1,
             }
         }
         out
-    }
-
-    /// The region of a region-less ARN (an S3 bucket) when the inventory lists it.
-    pub fn region_of_regionless(&self, arn: &str) -> Option<&str> {
-        self.regionless.get(arn).map(String::as_str)
-    }
-
-    pub fn key_view(&self, account: &str, region: &str, reference: &str) -> Value {
-        self.resolve_key(account, region, reference)
-            .and_then(|arn| self.key_views.get(&arn).cloned())
-            .unwrap_or(Value::Null)
-    }
-
-    /// The replicated data stores encrypted with a key, or why that cannot be known:
-    /// a data store service of the key's region that could not be listed may hold
-    /// more of them.
-    pub fn replicated_users(&self, key_arn: &str) -> Result<Value, String> {
-        if let Some(a) = Arn::parse(key_arn).filter(|a| !a.region.is_empty()) {
-            for service in ["secretsmanager", "dynamodb", "rds"] {
-                if !self.coverage.listed(a.account, a.region, service) {
-                    return Err(format!(
-                        "not collected: {service} in {} of account {} was not listed, so the data the key protects is not all known",
-                        a.region, a.account
-                    ));
-                }
-            }
-        }
-        Ok(match self.replicated_users_values.get(key_arn) {
-            Some(users) => users.clone(),
-            None => values::list(Vec::new()),
-        })
     }
 }
 

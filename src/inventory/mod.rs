@@ -6,14 +6,14 @@
 //! rule can tell an unknown from a pass.
 
 mod organization;
-mod raw_json;
 mod resources;
 mod validate;
 
 pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
-pub use raw_json::RawJson;
+pub use crate::kinds::raw_json::RawJson;
+pub use crate::kinds::{RegionInventory, Tags};
 pub use resources::{
     ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
     KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
@@ -31,11 +31,6 @@ pub const SCHEMA_VERSION: &str = "2.0";
 /// Major versions this build reads. 1.x kept whole configuration items; they are
 /// reduced to their references at load (see [`ConfigResource::configuration`]).
 pub const READABLE_MAJOR_VERSIONS: &[&str] = &["1", "2"];
-
-/// Tags as AWS returns them, in the order read. A resource has a handful of tags;
-/// an `IndexMap` holds them in a fraction of the memory of a `BTreeMap` node, which
-/// matters across a million resources.
-pub type Tags = indexmap::IndexMap<String, String>;
 
 /// A whole estate: the organization, what each account holds per region, and what
 /// could not be read.
@@ -86,32 +81,6 @@ pub struct AccountInventory {
     /// Regions that were read for this account (pair regions and any others).
     #[serde(default)]
     pub regions: Vec<RegionInventory>,
-}
-
-/// Resources of one account in one region.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RegionInventory {
-    /// Region code, such as `us-east-1`.
-    pub region: String,
-    #[serde(default)]
-    pub kms_keys: Vec<KmsKey>,
-    #[serde(default)]
-    pub secrets: Vec<Secret>,
-    #[serde(default)]
-    pub dynamodb_tables: Vec<DynamoTable>,
-    #[serde(default)]
-    pub rds_clusters: Vec<RdsCluster>,
-    /// Aurora global clusters as DescribeGlobalClusters reports them from this region.
-    /// The same global cluster may appear in several regions; consumers dedupe by ARN.
-    #[serde(default)]
-    pub rds_global_clusters: Vec<GlobalCluster>,
-    #[serde(default)]
-    pub db_instances: Vec<DbInstance>,
-    /// Other resources as AWS Config (or the fallback listing) reports them:
-    /// compute configurations for hot-path references, anything in unsanctioned regions.
-    #[serde(default)]
-    pub resources: Vec<ConfigResource>,
 }
 
 /// Something the collector could not read. A gap turns the rules that needed that
@@ -242,15 +211,7 @@ impl Inventory {
         self.accounts
             .iter()
             .flat_map(|a| a.regions.iter())
-            .map(|r| {
-                r.kms_keys.len()
-                    + r.secrets.len()
-                    + r.dynamodb_tables.len()
-                    + r.rds_clusters.len()
-                    + r.rds_global_clusters.len()
-                    + r.db_instances.len()
-                    + r.resources.len()
-            })
+            .map(RegionInventory::resource_count)
             .sum()
     }
 }

@@ -1,6 +1,7 @@
 //! The rule file format and the closed vocabularies it uses.
 
 use crate::engine::Expression;
+pub use crate::kinds::ResourceKind;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -106,40 +107,6 @@ impl Category {
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// What a rule is evaluated against: once per resource of that kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    KmsKey,
-    Secret,
-    DynamodbTable,
-    RdsCluster,
-    RdsGlobalCluster,
-    DbInstance,
-    /// Resources reported by AWS Config or the fallback listing.
-    ConfigResource,
-    /// Every resource of every kind, in a common shape (type, region, tags, replicas).
-    AnyResource,
-    /// Each scanned account (for organization-level checks such as SCPs).
-    Account,
-}
-
-impl ResourceKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceKind::KmsKey => "kms_key",
-            ResourceKind::Secret => "secret",
-            ResourceKind::DynamodbTable => "dynamodb_table",
-            ResourceKind::RdsCluster => "rds_cluster",
-            ResourceKind::RdsGlobalCluster => "rds_global_cluster",
-            ResourceKind::DbInstance => "db_instance",
-            ResourceKind::ConfigResource => "config_resource",
-            ResourceKind::AnyResource => "any_resource",
-            ResourceKind::Account => "account",
-        }
     }
 }
 

@@ -1,0 +1,99 @@
+//! Cross-resource facts a view needs beyond its own record: whether a key can be
+//! used, which global database a cluster belongs to, where a region-less resource
+//! lives, which keys a configuration calls in other regions. The engine's index
+//! answers them; views only ask.
+
+use super::config_resource::{Reference, ReferenceRole};
+
+/// Key states in which a key cannot encrypt or decrypt: the data it protects in
+/// that region cannot be read (KMS developer guide, "Key states of AWS KMS keys").
+pub const UNUSABLE_KEY_STATES: &[&str] = &[
+    "Disabled",
+    "PendingDeletion",
+    "PendingReplicaDeletion",
+    "PendingImport",
+    "Unavailable",
+];
+
+/// Whether the key behind a reference can be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyUse {
+    Usable,
+    /// The key's state, one of [`UNUSABLE_KEY_STATES`].
+    Unusable(String),
+    /// The key was not collected (another account, an unread region) or its state
+    /// was not read.
+    Unknown,
+}
+
+/// A reference of a configuration item with its region resolved: region-less ARNs
+/// (S3 buckets) take the region the inventory lists them in.
+#[derive(Debug, Clone, Copy)]
+pub struct ResolvedRef<'a> {
+    pub reference: &'a Reference,
+    pub region: &'a str,
+}
+
+impl ResolvedRef<'_> {
+    pub fn role(&self) -> ReferenceRole {
+        self.reference.role
+    }
+
+    pub fn target(&self) -> &str {
+        &self.reference.target
+    }
+}
+
+/// A resource's references to KMS keys in other regions, sorted by whether the
+/// key has a copy (a multi-Region replica) in the resource's own region.
+#[derive(Debug, Default)]
+pub struct RemoteKeys<'a> {
+    pub without_local_copy: Vec<ResolvedRef<'a>>,
+    pub with_local_copy: Vec<ResolvedRef<'a>>,
+    /// References whose key could not be identified or located.
+    pub undecided: usize,
+}
+
+/// The questions views ask about the rest of the inventory.
+pub trait Facts: Sync {
+    /// Whether the key a data store names can be used. `None` is the AWS owned or
+    /// AWS managed default key.
+    fn key_use(&self, account: &str, region: &str, reference: Option<&str>) -> KeyUse;
+
+    /// The global database a cluster is a member of, with the member regions.
+    fn global_membership(&self, cluster_arn: &str) -> Option<(&str, &[&str])>;
+
+    /// The region of a region-less ARN (an S3 bucket) when the inventory lists it.
+    fn region_of_regionless(&self, arn: &str) -> Option<&str>;
+
+    /// The references of a resource in `region` to KMS keys in other regions.
+    fn remote_keys<'r>(&self, region: &str, refs: &[ResolvedRef<'r>]) -> RemoteKeys<'r>;
+}
+
+/// No facts at all: every key unknown, no membership, nothing resolved. For
+/// samples and tests of a view alone.
+pub struct NoFacts;
+
+impl Facts for NoFacts {
+    fn key_use(&self, _: &str, _: &str, reference: Option<&str>) -> KeyUse {
+        match reference {
+            None => KeyUse::Usable,
+            Some(_) => KeyUse::Unknown,
+        }
+    }
+
+    fn global_membership(&self, _: &str) -> Option<(&str, &[&str])> {
+        None
+    }
+
+    fn region_of_regionless(&self, _: &str) -> Option<&str> {
+        None
+    }
+
+    fn remote_keys<'r>(&self, _: &str, refs: &[ResolvedRef<'r>]) -> RemoteKeys<'r> {
+        RemoteKeys {
+            undecided: refs.len(),
+            ..RemoteKeys::default()
+        }
+    }
+}

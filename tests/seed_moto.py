@@ -421,9 +421,12 @@ def stack_storage(account):
     # Correct: versioned bucket replicated to a versioned bucket in the partner region.
     out["bucket_replicated"] = [bucket("us-east-1", "stack-uploads-use1", "Enabled", "confidential"), bucket("eu-west-1", "stack-uploads-euw1", "Enabled")]
     replicate("stack-uploads-use1", "stack-uploads-euw1", "uploads-to-euw1")
-    # Anti-pattern: replication to a destination whose versioning is suspended.
-    out["bucket_destination_unversioned"] = [bucket("us-east-1", "stack-exports-use1", "Enabled", "internal"), bucket("eu-west-1", "stack-exports-euw1", "Suspended")]
+    # Anti-pattern: a destination whose versioning was suspended after replication was
+    # set up (AWS refuses replication to a bucket without versioning, not the later
+    # suspension).
+    out["bucket_destination_unversioned"] = [bucket("us-east-1", "stack-exports-use1", "Enabled", "internal"), bucket("eu-west-1", "stack-exports-euw1", "Enabled")]
     replicate("stack-exports-use1", "stack-exports-euw1", "exports-to-euw1")
+    client("s3", "eu-west-1").put_bucket_versioning(Bucket="stack-exports-euw1", VersioningConfiguration={"Status": "Suspended"})
     # Anti-pattern: a bucket in a pair region with no replication at all.
     out["bucket_not_replicated"] = bucket("us-east-1", "stack-reports-use1", "Enabled", "confidential")
 

@@ -21,6 +21,8 @@ import botocore.config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+# No __pycache__ in tests/corpus/: every directory there is a service of bodies.
+sys.dont_write_bytecode = True
 import validate  # noqa: E402
 
 ENDPOINT = sys.argv[1]

@@ -284,3 +284,58 @@ fn every_operation_the_collector_calls_has_a_recorded_answer() {
         "operations called in src/collect/ with no recorded success body in tests/corpus/: {missing:?}"
     );
 }
+
+/// The emulator estate of the stack kinds (`tests/seed_moto.py stack`) seeds on the
+/// pinned emulator, and every example the emulator cannot create names recorded
+/// bodies that stand in for it and are shaped as AWS answers.
+#[test]
+fn the_stack_estate_seeds_and_names_its_recorded_stand_ins() {
+    let moto = support::moto::Moto::start();
+    let seed = moto.seed(&["stack"]);
+    for key in [
+        "function_both",
+        "function_one_region",
+        "function_drift",
+        "function_capacity",
+        "service_both",
+        "service_one_region",
+        "service_drift",
+        "asg_both",
+        "asg_smaller_partner",
+        "zone",
+        "health_check_disabled",
+        "health_check_inverted",
+        "distribution_single_origin",
+        "bucket_replicated",
+        "bucket_destination_unversioned",
+        "bucket_not_replicated",
+        "ecr_replicated",
+        "ecr_not_replicated",
+        "cache_regional",
+        "alarm_table",
+        "alarm_aurora",
+        "alarm_bucket",
+    ] {
+        assert!(
+            seed.get(key).is_some_and(|v| !v.is_null()),
+            "the stack scenario did not create {key}: {seed}"
+        );
+    }
+    let recorded: Vec<PathBuf> = seed["recorded_only"]
+        .as_object()
+        .expect("recorded_only names the recorded stand-ins")
+        .values()
+        .flat_map(|paths| paths.as_array().expect("a list of paths").clone())
+        .map(|p| corpus().join(p.as_str().expect("a path")))
+        .collect();
+    assert!(recorded.len() >= 10, "too few stand-ins: {recorded:?}");
+    let out = validate(&corpus(), &recorded);
+    assert!(
+        out.status.success()
+            && text(&out.stderr)
+                .contains(&format!("{} bodies checked, 0 problems", recorded.len())),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

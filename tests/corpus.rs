@@ -167,9 +167,83 @@ fn the_model_check_rejects_bodies_aws_would_not_send() {
             "{}",
             "kms has no operation NoSuchOperation",
         ),
+        // The emulator answers null for members it has no value for.
+        (
+            "lambda/GetFunctionConcurrency/null.json",
+            r#"{"ReservedConcurrentExecutions":null}"#,
+            "null (ReservedConcurrentExecutions): AWS leaves out a member",
+        ),
+        (
+            "lambda/ListFunctions/unknown-member.json",
+            r#"{"Functions":[{"FunctionName":"f","ImageUri":"x"}]}"#,
+            "member 'ImageUri' is not defined by FunctionConfiguration",
+        ),
+        (
+            "lambda/ListFunctions/error-429-TooManyRequestsException.json",
+            r#"{"Reason":"CallerRateLimitExceeded","Type":"User","message":"Rate exceeded","retryAfterSeconds":"1"}"#,
+            "member 'retryAfterSeconds' is not defined by the error TooManyRequestsException",
+        ),
+        // REST-XML: the root element the AWS SDK for Rust expects, not the emulator's.
+        (
+            "s3/GetBucketVersioning/emulator-root.xml",
+            "<GetBucketVersioningResponse><Status>Enabled</Status></GetBucketVersioningResponse>",
+            "root element <GetBucketVersioningResponse> should be <VersioningConfiguration>",
+        ),
+        (
+            "s3/GetBucketReplication/bad-enum.xml",
+            "<ReplicationConfiguration><Role>r</Role><Rule><Status>On</Status><Destination><Bucket>arn:aws:s3:::b</Bucket></Destination></Rule></ReplicationConfiguration>",
+            "'On' is not one of ReplicationRuleStatus",
+        ),
+        (
+            "s3/GetBucketReplication/error-404-ReplicationConfigurationNotFoundError.xml",
+            "<ErrorResponse><Error><Type>Sender</Type><Code>ReplicationConfigurationNotFoundError</Code><Message>m</Message></Error><RequestId>x</RequestId></ErrorResponse>",
+            "an S3 error body is <Error>",
+        ),
+        (
+            "route53/ListHealthChecks/missing-required.xml",
+            "<ListHealthChecksResponse><HealthChecks/></ListHealthChecksResponse>",
+            "required member 'IsTruncated' of ListHealthChecksResponse is missing",
+        ),
+        (
+            "route53/ListResourceRecordSets/wrong-list-item.xml",
+            "<ListResourceRecordSetsResponse><ResourceRecordSets><member><Name>a.</Name><Type>A</Type></member></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>300</MaxItems></ListResourceRecordSetsResponse>",
+            "list item <member> should be <ResourceRecordSet>",
+        ),
+        (
+            "cloudfront/ListDistributions/wrong-protocol.json",
+            "{}",
+            "cloudfront speaks rest-xml: bodies are .xml",
+        ),
+        (
+            "cloudwatch/DescribeAlarms/wrong-protocol.xml",
+            "<DescribeAlarmsResponse/>",
+            "cloudwatch speaks smithy-rpc-v2-cbor: bodies are .cbor",
+        ),
+    ];
+    // Smithy RPC v2 CBOR: a timestamp must be tag 1; members are checked as in JSON.
+    let binary: &[(&str, &[u8], &str)] = &[
+        (
+            "cloudwatch/DescribeAlarms/untagged-timestamp.cbor",
+            b"\xa1lMetricAlarms\x81\xa2iAlarmNameaauStateUpdatedTimestamp\x1ajd\xf0@",
+            "expected a tag-1 epoch timestamp (Timestamp)",
+        ),
+        (
+            "cloudwatch/DescribeAlarms/unknown-member.cbor",
+            b"\xa2lMetricAlarms\x80fColourcred",
+            "member 'Colour' is not defined by DescribeAlarmsOutput",
+        ),
+        (
+            "cloudwatch/DescribeAlarms/truncated.cbor",
+            b"\xa1lMetricAl",
+            "not well-formed",
+        ),
     ];
     let mut files = Vec::new();
-    for (path, body, _) in cases {
+    let all = cases
+        .iter()
+        .map(|(path, body, expected)| (*path, body.as_bytes(), *expected))
+        .chain(binary.iter().copied());
+    for (path, body, _) in all.clone() {
         let full = dir.path().join(path);
         std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
         std::fs::write(&full, body).expect("write");
@@ -178,7 +252,7 @@ fn the_model_check_rejects_bodies_aws_would_not_send() {
     let out = validate(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let report = text(&out.stdout);
-    for (path, _, expected) in cases {
+    for (path, _, expected) in all {
         let lines: Vec<&str> = report.lines().filter(|l| l.starts_with(path)).collect();
         assert!(!lines.is_empty(), "{path} was not rejected:\n{report}");
         assert!(
@@ -208,5 +282,60 @@ fn every_operation_the_collector_calls_has_a_recorded_answer() {
     assert!(
         missing.is_empty(),
         "operations called in src/collect/ with no recorded success body in tests/corpus/: {missing:?}"
+    );
+}
+
+/// The emulator estate of the stack kinds (`tests/seed_moto.py stack`) seeds on the
+/// pinned emulator, and every example the emulator cannot create names recorded
+/// bodies that stand in for it and are shaped as AWS answers.
+#[test]
+fn the_stack_estate_seeds_and_names_its_recorded_stand_ins() {
+    let moto = support::moto::Moto::start();
+    let seed = moto.seed(&["stack"]);
+    for key in [
+        "function_both",
+        "function_one_region",
+        "function_drift",
+        "function_capacity",
+        "service_both",
+        "service_one_region",
+        "service_drift",
+        "asg_both",
+        "asg_smaller_partner",
+        "zone",
+        "health_check_disabled",
+        "health_check_inverted",
+        "distribution_single_origin",
+        "bucket_replicated",
+        "bucket_destination_unversioned",
+        "bucket_not_replicated",
+        "ecr_replicated",
+        "ecr_not_replicated",
+        "cache_regional",
+        "alarm_table",
+        "alarm_aurora",
+        "alarm_bucket",
+    ] {
+        assert!(
+            seed.get(key).is_some_and(|v| !v.is_null()),
+            "the stack scenario did not create {key}: {seed}"
+        );
+    }
+    let recorded: Vec<PathBuf> = seed["recorded_only"]
+        .as_object()
+        .expect("recorded_only names the recorded stand-ins")
+        .values()
+        .flat_map(|paths| paths.as_array().expect("a list of paths").clone())
+        .map(|p| corpus().join(p.as_str().expect("a path")))
+        .collect();
+    assert!(recorded.len() >= 10, "too few stand-ins: {recorded:?}");
+    let out = validate(&corpus(), &recorded);
+    assert!(
+        out.status.success()
+            && text(&out.stderr)
+                .contains(&format!("{} bodies checked, 0 problems", recorded.len())),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
     );
 }

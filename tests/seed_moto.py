@@ -1,10 +1,13 @@
 """Seeds the AWS emulator (moto server) with an organization for the live-collection
 tests and the benchmark. Prints what it created as JSON on stdout.
 
-usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]|tables N_TABLES
+usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]|tables N_TABLES|stack
 """
+import io
 import json
+import os
 import sys
+import zipfile
 
 import boto3
 
@@ -183,11 +186,391 @@ def tables(n):
     return {"tables": n}
 
 
+PAIR = ("us-east-1", "eu-west-1")
+ELB_ZONES = {"us-east-1": "Z35SXDOTRQ7X7K", "eu-west-1": "Z32O12XQLNTSW2", "ap-southeast-2": "Z1GM3OXH4ZPM65"}
+
+
+def alb(region, name):
+    return f"{name}-{region}-1234567890.{region}.elb.amazonaws.com"
+
+
+def zipped_handler():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", "def handler(event, context):\n    return {}\n")
+    return buf.getvalue()
+
+
+def stack_compute(account):
+    """Lambda functions, ECS services and Auto Scaling groups: one correct example and
+    one anti-pattern per compute and capacity rule."""
+    out = {}
+    role = client("iam", "us-east-1").create_role(
+        RoleName="stack-functions",
+        AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+        ),
+    )["Role"]["Arn"]
+    code = zipped_handler()
+
+    def function(region, name, runtime, memory, reserved=None):
+        fn = client("lambda", region)
+        arn = fn.create_function(
+            FunctionName=name,
+            Runtime=runtime,
+            Role=role,
+            Handler="app.handler",
+            Code={"ZipFile": code},
+            MemorySize=memory,
+            Timeout=10,
+            Environment={"Variables": {"TABLE_ARN": f"arn:aws:dynamodb:{region}:{account}:table/orders"}},
+            Tags={"workload": name},
+        )["FunctionArn"]
+        if reserved is not None:
+            fn.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)
+        return arn
+
+    # Correct: same function, same configuration, same reserved concurrency in both regions.
+    out["function_both"] = [function(r, "orders-api", "python3.12", 512, 100) for r in PAIR]
+    # Anti-patterns: a function in one region only; configuration drift (runtime and
+    # memory); a partner region with a quarter of the reserved concurrency.
+    out["function_one_region"] = function("us-east-1", "checkout", "python3.12", 1024)
+    out["function_drift"] = [function("us-east-1", "invoices", "python3.12", 512), function("eu-west-1", "invoices", "python3.11", 256)]
+    out["function_capacity"] = [function("us-east-1", "payments", "python3.12", 512, 200), function("eu-west-1", "payments", "python3.12", 512, 50)]
+
+    def service(region, name, image, desired):
+        ecs = client("ecs", region)
+        ecs.register_task_definition(
+            family=name,
+            containerDefinitions=[
+                {
+                    "name": name,
+                    "image": image,
+                    "memory": 512,
+                    "environment": [{"name": "TABLE_ARN", "value": f"arn:aws:dynamodb:{region}:{account}:table/orders"}],
+                }
+            ],
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="512",
+        )
+        return ecs.create_service(cluster="prod", serviceName=name, taskDefinition=name, desiredCount=desired, launchType="FARGATE")["service"]["serviceArn"]
+
+    for region in PAIR:
+        client("ecs", region).create_cluster(clusterName="prod")
+    web_image = f"{account}.dkr.ecr.us-east-1.amazonaws.com/web:v42"
+    # Correct: same image and desired count in both regions.
+    out["service_both"] = [service(r, "web", web_image, 6) for r in PAIR]
+    # Anti-patterns: a service in one region only; a different image tag and a third
+    # of the desired count in the partner region.
+    out["service_one_region"] = service("us-east-1", "cron", f"{account}.dkr.ecr.us-east-1.amazonaws.com/cron:v3", 1)
+    out["service_drift"] = [
+        service("us-east-1", "worker", f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker:v7", 6),
+        service("eu-west-1", "worker", f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker:v6", 2),
+    ]
+
+    def group(region, name, minimum, desired):
+        template = client("ec2", region).create_launch_template(
+            LaunchTemplateName=f"{name}-{region}", LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"}
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        asg = client("autoscaling", region)
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+            MinSize=minimum,
+            MaxSize=20,
+            DesiredCapacity=desired,
+            AvailabilityZones=[f"{region}a", f"{region}b"],
+            Tags=[{"Key": "workload", "Value": name, "PropagateAtLaunch": False}],
+        )
+        return asg.describe_auto_scaling_groups(AutoScalingGroupNames=[name])["AutoScalingGroups"][0]["AutoScalingGroupARN"]
+
+    # Correct: the same minimum in both regions. Anti-pattern: a smaller minimum in the partner.
+    out["asg_both"] = [group(r, "api", 4, 4) for r in PAIR]
+    out["asg_smaller_partner"] = [group("us-east-1", "batch", 4, 4), group("eu-west-1", "batch", 1, 1)]
+    return out
+
+
+def stack_traffic():
+    """Route 53 zone, records and health checks."""
+    r53 = client("route53", "us-east-1")
+    zone = r53.create_hosted_zone(Name="example.com", CallerReference="stack-zone")["HostedZone"]["Id"]
+
+    def check(ref, fqdn, disabled=False, inverted=False):
+        return r53.create_health_check(
+            CallerReference=ref,
+            HealthCheckConfig={
+                "Type": "HTTPS",
+                "FullyQualifiedDomainName": fqdn,
+                "Port": 443,
+                "ResourcePath": "/health",
+                "RequestInterval": 30,
+                "FailureThreshold": 3,
+                "Disabled": disabled,
+                "Inverted": inverted,
+            },
+        )["HealthCheck"]["Id"]
+
+    checks = {r: check(f"hc-{r}", f"web-{r}.example.com") for r in PAIR}
+    # Anti-patterns: a disabled and an inverted health check.
+    disabled = check("hc-disabled", "api-eu-west-1.example.com", disabled=True)
+    inverted = check("hc-inverted", "pay-us-east-1.example.com", inverted=True)
+
+    def alias(name, set_id, routing, region, evaluate, health=None):
+        rrs = {
+            "Name": name,
+            "Type": "A",
+            "SetIdentifier": set_id,
+            "AliasTarget": {"HostedZoneId": ELB_ZONES[region], "DNSName": "dualstack." + alb(region, name.split(".")[0]), "EvaluateTargetHealth": evaluate},
+            **routing,
+        }
+        if health:
+            rrs["HealthCheckId"] = health
+        return {"Action": "CREATE", "ResourceRecordSet": rrs}
+
+    def cname(name, set_id, routing, target, ttl, health=None):
+        rrs = {"Name": name, "Type": "CNAME", "SetIdentifier": set_id, "TTL": ttl, "ResourceRecords": [{"Value": target}], **routing}
+        if health:
+            rrs["HealthCheckId"] = health
+        return {"Action": "CREATE", "ResourceRecordSet": rrs}
+
+    changes = [
+        # Correct: latency records in both regions, health-checked, evaluating target health.
+        *(alias("app.example.com", r, {"Region": r}, r, True, checks[r]) for r in PAIR),
+        # Anti-pattern: a latency name whose members cover one region of the pair.
+        alias("api.example.com", "us-east-1", {"Region": "us-east-1"}, "us-east-1", True, checks["us-east-1"]),
+        alias("api.example.com", "ap-southeast-2", {"Region": "ap-southeast-2"}, "ap-southeast-2", True),
+        # Correct: failover records with TTL 60, both health-checked.
+        cname("auth.example.com", "primary", {"Failover": "PRIMARY"}, "auth-us-east-1.example.com", 60, checks["us-east-1"]),
+        cname("auth.example.com", "secondary", {"Failover": "SECONDARY"}, "auth-eu-west-1.example.com", 60, checks["eu-west-1"]),
+        # Anti-patterns: failover TTL 300, a secondary with no health check.
+        cname("pay.example.com", "primary", {"Failover": "PRIMARY"}, "pay-us-east-1.example.com", 300, inverted),
+        cname("pay.example.com", "secondary", {"Failover": "SECONDARY"}, "pay-eu-west-1.example.com", 300),
+        # Anti-pattern: weighted aliases without EvaluateTargetHealth nor a health check.
+        *(alias("www.example.com", r, {"Weight": 50}, r, False) for r in PAIR),
+        # A record behind the disabled health check.
+        cname("status.example.com", "eu-west-1", {"Region": "eu-west-1"}, "status-eu-west-1.example.com", 60, disabled),
+        cname("status.example.com", "us-east-1", {"Region": "us-east-1"}, "status-us-east-1.example.com", 60, checks["us-east-1"]),
+    ]
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": changes})
+    return {"zone": zone, "health_checks": checks, "health_check_disabled": disabled, "health_check_inverted": inverted}
+
+
+def stack_edge():
+    """A CloudFront distribution with one regional origin and no origin group."""
+    cf = client("cloudfront", "us-east-1")
+    origin = {
+        "Id": "shop-us-east-1",
+        "DomainName": alb("us-east-1", "shop"),
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"},
+    }
+    dist = cf.create_distribution(
+        DistributionConfig={
+            "CallerReference": "stack-shop",
+            "Comment": "shop.example.com",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "shop-us-east-1",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+        }
+    )["Distribution"]
+    return {"distribution_single_origin": dist["ARN"]}
+
+
+def stack_storage(account):
+    """S3 buckets and their replication, ECR repositories and registry replication,
+    ElastiCache replication groups."""
+    out = {}
+    role = f"arn:aws:iam::{account}:role/s3-replication"
+
+    def bucket(region, name, versioning=None, classification=None):
+        s3 = client("s3", region)
+        kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=name, **kwargs)
+        if versioning:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": versioning})
+        if classification:
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "data-classification", "Value": classification}]})
+        return f"arn:aws:s3:::{name}"
+
+    def replicate(source, destination, rule):
+        client("s3", "us-east-1").put_bucket_replication(
+            Bucket=source,
+            ReplicationConfiguration={
+                "Role": role,
+                "Rules": [
+                    {
+                        "ID": rule,
+                        "Priority": 1,
+                        "Filter": {},
+                        "Status": "Enabled",
+                        "DeleteMarkerReplication": {"Status": "Enabled"},
+                        "Destination": {
+                            "Bucket": f"arn:aws:s3:::{destination}",
+                            "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+                        },
+                    }
+                ],
+            },
+        )
+
+    # Correct: versioned bucket replicated to a versioned bucket in the partner region.
+    out["bucket_replicated"] = [bucket("us-east-1", "stack-uploads-use1", "Enabled", "confidential"), bucket("eu-west-1", "stack-uploads-euw1", "Enabled")]
+    replicate("stack-uploads-use1", "stack-uploads-euw1", "uploads-to-euw1")
+    # Anti-pattern: a destination whose versioning was suspended after replication was
+    # set up (AWS refuses replication to a bucket without versioning, not the later
+    # suspension).
+    out["bucket_destination_unversioned"] = [bucket("us-east-1", "stack-exports-use1", "Enabled", "internal"), bucket("eu-west-1", "stack-exports-euw1", "Enabled")]
+    replicate("stack-exports-use1", "stack-exports-euw1", "exports-to-euw1")
+    client("s3", "eu-west-1").put_bucket_versioning(Bucket="stack-exports-euw1", VersioningConfiguration={"Status": "Suspended"})
+    # Anti-pattern: a bucket in a pair region with no replication at all.
+    out["bucket_not_replicated"] = bucket("us-east-1", "stack-reports-use1", "Enabled", "confidential")
+
+    for region in PAIR:
+        ecr = client("ecr", region)
+        for name in ("web", "worker"):
+            ecr.create_repository(repositoryName=name)
+    # Correct for `web` (replicated to the partner region); anti-pattern for `worker`,
+    # whose image the worker service runs in both regions but no rule replicates.
+    client("ecr", "us-east-1").put_replication_configuration(
+        replicationConfiguration={
+            "rules": [
+                {
+                    "destinations": [{"region": "eu-west-1", "registryId": account}],
+                    "repositoryFilters": [{"filter": "web", "filterType": "PREFIX_MATCH"}],
+                }
+            ]
+        }
+    )
+    out["ecr_replicated"] = f"{account}.dkr.ecr.us-east-1.amazonaws.com/web"
+    out["ecr_not_replicated"] = f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker"
+
+    # Anti-pattern: a replication group in a pair region outside any Global Datastore.
+    # (The emulator has no Global Datastore: the correct example is recorded.)
+    out["cache_regional"] = client("elasticache", "us-east-1").create_replication_group(
+        ReplicationGroupId="carts-cache",
+        ReplicationGroupDescription="cart cache",
+        Engine="redis",
+        CacheNodeType="cache.r7g.large",
+        NumCacheClusters=2,
+    )["ReplicationGroup"]["ARN"]
+    return out
+
+
+def stack_observability(account):
+    """Replicated data with and without an alarm on its replication lag metric."""
+    out = {}
+    for region in PAIR:
+        table(region, "orders", True)
+        table(region, "carts", True)
+    rds_east, rds_west = client("rds", "us-east-1"), client("rds", "eu-west-1")
+    for gdb in ("ledger", "billing"):
+        rds_east.create_global_cluster(GlobalClusterIdentifier=gdb, Engine="aurora-postgresql")
+        rds_east.create_db_cluster(
+            DBClusterIdentifier=f"{gdb}-use1",
+            Engine="aurora-postgresql",
+            MasterUsername="admin",
+            MasterUserPassword="password123",
+            GlobalClusterIdentifier=gdb,
+            StorageEncrypted=True,
+        )
+        rds_west.create_db_cluster(
+            DBClusterIdentifier=f"{gdb}-euw1",
+            Engine="aurora-postgresql",
+            MasterUsername="admin",
+            GlobalClusterIdentifier=gdb,
+            StorageEncrypted=True,
+        )
+
+    def alarm(region, name, namespace, metric, dimensions, threshold):
+        cw = client("cloudwatch", region)
+        cw.put_metric_alarm(
+            AlarmName=name,
+            Namespace=namespace,
+            MetricName=metric,
+            Dimensions=[{"Name": k, "Value": v} for k, v in dimensions],
+            Statistic="Maximum",
+            Period=60,
+            EvaluationPeriods=5,
+            DatapointsToAlarm=3,
+            Threshold=threshold,
+            ComparisonOperator="GreaterThanThreshold",
+            TreatMissingData="breaching",
+            AlarmActions=[f"arn:aws:sns:{region}:{account}:oncall"],
+        )
+        return cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]
+
+    # Correct: alarms on the lag of the `orders` table, the `ledger` global database
+    # and the uploads bucket. Anti-patterns: `carts`, `billing` and the exports bucket
+    # replicate with no alarm on their lag.
+    out["alarm_table"] = alarm("us-east-1", "orders-replication-latency", "AWS/DynamoDB", "ReplicationLatency", [("TableName", "orders"), ("ReceivingRegion", "eu-west-1")], 60000)
+    out["alarm_aurora"] = alarm("eu-west-1", "ledger-rpo-lag", "AWS/RDS", "AuroraGlobalDBRPOLag", [("DBClusterIdentifier", "ledger-euw1")], 1000)
+    out["alarm_bucket"] = alarm(
+        "us-east-1",
+        "uploads-replication-latency",
+        "AWS/S3",
+        "ReplicationLatency",
+        [("SourceBucket", "stack-uploads-use1"), ("DestinationBucket", "stack-uploads-euw1"), ("RuleId", "uploads-to-euw1")],
+        900,
+    )
+    out["unwatched"] = {"tables": ["carts"], "global_clusters": ["billing"], "buckets": ["stack-exports-use1"]}
+    return out
+
+
+# What the emulator cannot create, and the recorded body (tests/corpus/) that stands in.
+STACK_RECORDED = {
+    "global accelerator with endpoint groups in both pair regions / in one": [
+        "globalaccelerator/ListEndpointGroups/both-regions.json",
+        "globalaccelerator/ListEndpointGroups/one-region.json",
+        "globalaccelerator/ListEndpointGroups/partner-dialed-to-zero.json",
+    ],
+    "distribution whose default behaviour targets an origin group over both regions": [
+        "cloudfront/ListDistributions/origin-group-both-regions.xml"
+    ],
+    "replication group in a Global Datastore with a member in the partner region / outside the pair": [
+        "elasticache/DescribeReplicationGroups/in-global-datastore.xml",
+        "elasticache/DescribeGlobalReplicationGroups/members-in-both-regions.xml",
+        "elasticache/DescribeGlobalReplicationGroups/secondary-outside-pair.xml",
+    ],
+    "global table replicas (2019.11.21) with a smaller partner capacity": [
+        "dynamodb/DescribeTable/provisioned-global-smaller-replica.json",
+        "dynamodb/DescribeTable/on-demand-max-smaller-replica.json",
+    ],
+    "lambda account concurrency (GetAccountSettings)": ["lambda/GetAccountSettings/default.json", "lambda/GetAccountSettings/low-quota.json"],
+    "bucket region in ListBuckets": ["s3/ListBuckets/buckets.xml"],
+}
+
+
+def stack():
+    """The whole active-active stack in the caller's account: a correct example and an
+    anti-pattern per rule idea of compute, traffic, edge, s3, ecr, elasticache,
+    capacity and observability, where the emulator can create them."""
+    out = organization(0)
+    account = out["management"]
+    out.update(stack_compute(account))
+    out.update(stack_traffic())
+    out.update(stack_edge())
+    out.update(stack_storage(account))
+    out.update(stack_observability(account))
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    missing = [p for paths in STACK_RECORDED.values() for p in paths if not os.path.isfile(os.path.join(corpus, p))]
+    if missing:
+        sys.exit(f"recorded bodies named by the stack scenario are missing: {missing}")
+    out["recorded_only"] = STACK_RECORDED
+    return out
+
+
 if __name__ == "__main__":
     if SCENARIO == "full":
         result = full()
     elif SCENARIO == "tables":
         result = tables(int(sys.argv[3]))
+    elif SCENARIO == "stack":
+        result = stack()
     else:
         result = bench(int(sys.argv[3]) if len(sys.argv) > 3 else 10)
     print(json.dumps(result))

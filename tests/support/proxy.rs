@@ -283,16 +283,62 @@ impl Request {
             .map(|(_, v)| v.as_str())
     }
 
-    /// `TrentService.ListKeys` -> `ListKeys`; query protocols carry `Action=`.
+    /// The operation a request asks for, however its protocol names it:
+    /// `X-Amz-Target` (JSON: `TrentService.ListKeys` -> `ListKeys`), the path's
+    /// last segment (Smithy RPC v2 CBOR: `/service/<Service>/operation/<Op>`),
+    /// `Action=` (query), S3's `x-id=` query parameter, or method and path
+    /// (REST-JSON and REST-XML, see [`rest_operation`]).
     fn operation(&self) -> String {
         if let Some(target) = self.header("x-amz-target") {
             return target.rsplit('.').next().unwrap_or(target).to_string();
         }
+        let (method, path, query) = self.target();
+        if self.header("smithy-protocol").is_some() {
+            if let Some(op) = path.rsplit_once("/operation/").map(|(_, op)| op) {
+                return op.to_string();
+            }
+        }
         let body = String::from_utf8_lossy(&self.body);
-        body.split('&')
-            .find_map(|kv| kv.strip_prefix("Action="))
+        if let Some(action) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
+            return action.to_string();
+        }
+        if let Some(id) = query.split('&').find_map(|kv| kv.strip_prefix("x-id=")) {
+            return id.to_string();
+        }
+        let service = self.service().unwrap_or_default();
+        rest_operation(&service, method, path, query)
             .unwrap_or("unknown")
             .to_string()
+    }
+
+    /// Method, path and query string of the request line.
+    fn target(&self) -> (&str, &str, &str) {
+        let mut parts = self.head.split_whitespace();
+        let method = parts.next().unwrap_or_default();
+        let uri = parts.next().unwrap_or_default();
+        let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+        (method, path, query)
+    }
+
+    /// Signing name from the SigV4 credential scope (`s3`, `route53`, `lambda`).
+    fn service(&self) -> Option<String> {
+        self.scope_part(3)
+    }
+
+    /// How the request's protocol writes errors.
+    fn protocol(&self) -> Protocol {
+        if self.header("smithy-protocol").is_some() {
+            return Protocol::Cbor;
+        }
+        if self.is_query_protocol() {
+            return Protocol::Query;
+        }
+        match self.service().as_deref() {
+            Some("s3") => Protocol::S3Xml,
+            Some("route53" | "cloudfront") => Protocol::RestXml,
+            Some("lambda") => Protocol::RestJson,
+            _ => Protocol::Json,
+        }
     }
 
     /// Region from the SigV4 credential scope `AKID/date/region/service/aws4_request`.
@@ -315,6 +361,134 @@ impl Request {
         self.header("content-type")
             .is_some_and(|c| c.contains("x-www-form-urlencoded"))
     }
+}
+
+/// The wire protocols of the services the scanner reads, as far as errors differ.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Json,
+    Query,
+    RestJson,
+    RestXml,
+    /// REST-XML with S3's unwrapped `<Error>` document.
+    S3Xml,
+    Cbor,
+}
+
+/// REST operations by signing name, method and path pattern, as the service
+/// models' `http.requestUri` give them (`{}` stands for one path segment; a
+/// pattern's `?name` must be among the query parameters).
+const REST_ROUTES: &[(&str, &str, &str, &str)] = &[
+    ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),
+    ("lambda", "GET", "/2015-03-31/functions/{}", "GetFunction"),
+    (
+        "lambda",
+        "GET",
+        "/2019-09-30/functions/{}/concurrency",
+        "GetFunctionConcurrency",
+    ),
+    (
+        "lambda",
+        "GET",
+        "/2016-08-19/account-settings",
+        "GetAccountSettings",
+    ),
+    (
+        "route53",
+        "GET",
+        "/2013-04-01/hostedzone",
+        "ListHostedZones",
+    ),
+    (
+        "route53",
+        "GET",
+        "/2013-04-01/hostedzone/{}/rrset",
+        "ListResourceRecordSets",
+    ),
+    (
+        "route53",
+        "GET",
+        "/2013-04-01/healthcheck",
+        "ListHealthChecks",
+    ),
+    (
+        "route53",
+        "GET",
+        "/2013-04-01/tags/{}/{}",
+        "ListTagsForResource",
+    ),
+    (
+        "cloudfront",
+        "GET",
+        "/2020-05-31/distribution",
+        "ListDistributions",
+    ),
+    ("s3", "GET", "/{}?replication", "GetBucketReplication"),
+    ("s3", "GET", "/{}?versioning", "GetBucketVersioning"),
+    ("s3", "GET", "/{}?tagging", "GetBucketTagging"),
+    ("s3", "GET", "/{}?location", "GetBucketLocation"),
+    ("s3", "GET", "", "ListBuckets"),
+];
+
+/// The REST operation a request names by method and path, if it is one the
+/// scanner calls.
+fn rest_operation(service: &str, method: &str, path: &str, query: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let params: Vec<&str> = query
+        .split('&')
+        .map(|kv| kv.split('=').next().unwrap_or_default())
+        .collect();
+    REST_ROUTES.iter().find_map(|&(svc, verb, pattern, op)| {
+        if svc != service || verb != method {
+            return None;
+        }
+        let (pattern_path, needed) = pattern.split_once('?').unwrap_or((pattern, ""));
+        let wanted: Vec<&str> = pattern_path.split('/').filter(|s| !s.is_empty()).collect();
+        let same_shape = wanted.len() == segments.len()
+            && wanted
+                .iter()
+                .zip(&segments)
+                .all(|(w, s)| *w == "{}" || w == s);
+        let has_param = needed.is_empty() || params.contains(&needed);
+        (same_shape && has_param).then_some(op)
+    })
+}
+
+/// A minimal CBOR encoding of a map of text strings: what a Smithy RPC v2 CBOR
+/// error body holds (`__type`, `message`).
+fn cbor_text_map(entries: &[(&str, &str)]) -> Vec<u8> {
+    fn head(major: u8, len: usize, out: &mut Vec<u8>) {
+        let major = major << 5;
+        match len {
+            0..=23 => out.push(major | len as u8),
+            24..=0xff => out.extend([major | 24, len as u8]),
+            0x100..=0xffff => {
+                out.push(major | 25);
+                out.extend((len as u16).to_be_bytes());
+            }
+            _ => {
+                out.push(major | 26);
+                out.extend((len as u32).to_be_bytes());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    head(5, entries.len(), &mut out);
+    for (k, v) in entries {
+        for text in [k, v] {
+            head(3, text.len(), &mut out);
+            out.extend(text.as_bytes());
+        }
+    }
+    out
+}
+
+/// The query-compatible error code CloudWatch's CBOR protocol sends in
+/// `x-amzn-query-error`, which the AWS SDK reads instead of `__type`:
+/// `ThrottlingException` -> `Throttling`, as the query protocol names it.
+fn query_compatible_code(code: &str) -> String {
+    let short = code.strip_suffix("Exception").unwrap_or(code);
+    format!("{short};Sender")
 }
 
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -503,9 +677,10 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
 /// What identifies a request on a tape: who signed it, what it asks, where.
 fn tape_key(request: &Request, operation: &str) -> String {
     format!(
-        "{} {operation} {} {}",
+        "{} {operation} {} {} {}",
         request.access_key().unwrap_or_default(),
         request.region().unwrap_or_default(),
+        request.head,
         String::from_utf8_lossy(&request.body)
     )
 }
@@ -556,8 +731,12 @@ fn rate_limited(state: &State, request: &Request, operation: &str) -> bool {
 /// Status, headers and body of a recorded response.
 fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
     let full = corpus_dir().join(path);
-    let mut text = std::fs::read_to_string(&full)
-        .unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()));
+    let mut text = if path.ends_with(".cbor") {
+        String::new()
+    } else {
+        std::fs::read_to_string(&full)
+            .unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()))
+    };
     for (from, to) in replace {
         text = text.replace(from.as_str(), to);
     }
@@ -580,10 +759,26 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
         }
         None => 200,
     };
+    if name.ends_with(".cbor") {
+        if let Some(code) = headers
+            .iter()
+            .find(|(k, _)| k == "x-amzn-ErrorType")
+            .map(|(_, v)| v.clone())
+        {
+            headers.push(("x-amzn-query-error".into(), query_compatible_code(&code)));
+        }
+        headers.push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
+        headers.push(("Content-Type".into(), "application/cbor".into()));
+        let body =
+            std::fs::read(&full).unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()));
+        return (status, headers, body);
+    }
     let content_type = if name.ends_with(".xml") {
         "text/xml"
     } else if path.starts_with("dynamodb/") {
         "application/x-amz-json-1.0"
+    } else if path.starts_with("lambda/") {
+        "application/json"
     } else {
         "application/x-amz-json-1.1"
     };
@@ -592,10 +787,11 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
 }
 
 fn content_type(request: &Request) -> &'static str {
-    if request.is_query_protocol() {
-        "text/xml"
-    } else {
-        "application/x-amz-json-1.1"
+    match request.protocol() {
+        Protocol::Query | Protocol::RestXml | Protocol::S3Xml => "text/xml",
+        Protocol::RestJson => "application/json",
+        Protocol::Cbor => "application/cbor",
+        Protocol::Json => "application/x-amz-json-1.1",
     }
 }
 
@@ -637,21 +833,34 @@ fn error_response(
     code: &str,
     message: &str,
 ) -> Option<CannedResponse> {
-    let body = if request.is_query_protocol() {
-        format!(
-            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
-        )
-    } else {
-        serde_json::json!({ "__type": code, "message": message }).to_string()
-    };
-    let headers = vec![
+    let mut headers = vec![
         (
             "Content-Type".to_string(),
             content_type(request).to_string(),
         ),
         ("x-amzn-ErrorType".to_string(), code.to_string()),
     ];
-    Some((status, headers, body.into_bytes()))
+    let body = match request.protocol() {
+        Protocol::Query | Protocol::RestXml => format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
+        )
+        .into_bytes(),
+        Protocol::S3Xml => format!(
+            "<Error><Code>{code}</Code><Message>{message}</Message><RequestId>proxy</RequestId></Error>"
+        )
+        .into_bytes(),
+        Protocol::Cbor => {
+            headers.push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
+            headers.push(("x-amzn-query-error".into(), query_compatible_code(code)));
+            cbor_text_map(&[("__type", code), ("message", message)])
+        }
+        Protocol::Json | Protocol::RestJson => {
+            serde_json::json!({ "__type": code, "message": message })
+                .to_string()
+                .into_bytes()
+        }
+    };
+    Some((status, headers, body))
 }
 
 /// Sends the request to the emulator on a fresh connection and reads the whole

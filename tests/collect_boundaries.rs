@@ -124,3 +124,51 @@ fn action_names_follow_the_iam_spelling() {
     );
     assert_eq!(operation_name("get_caller_identity"), "GetCallerIdentity");
 }
+
+/// Each collector file calls exactly the actions `SERVICES` declares for it.
+#[test]
+fn each_file_calls_exactly_the_actions_it_declares() {
+    use std::collections::BTreeMap;
+    let mut called: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let dir = root().join("src/collect");
+    let re = regex::Regex::new(r"\b(?:client|sts)\s*\.\s*([a-z_]+)\(\)").expect("regex");
+    for service in regionready::collect::SERVICES {
+        let text = std::fs::read_to_string(dir.join(service.file)).expect("declared file exists");
+        let ops: BTreeSet<String> = re
+            .captures_iter(&text)
+            .map(|c| operation_name(&c[1]))
+            .collect();
+        called.entry(service.file).or_default().extend(ops);
+    }
+    for service in regionready::collect::SERVICES {
+        let declared: BTreeSet<String> = service.actions.iter().map(|a| a.to_string()).collect();
+        assert_eq!(
+            called[service.file], declared,
+            "src/collect/{}: calls (left) differ from the actions SERVICES declares (right)",
+            service.file
+        );
+    }
+    assert_eq!(
+        called_actions(),
+        regionready::collect::actions()
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        "calls in src/collect differ from the declared actions"
+    );
+}
+
+/// `docs/iam-policy.json` is generated from the declared actions.
+/// Regenerate with `REGIONREADY_UPDATE_DOCS=1 cargo test --test collect_boundaries`.
+#[test]
+fn iam_policy_is_generated_from_the_declared_actions() {
+    let path = root().join("docs/iam-policy.json");
+    let generated = regionready::collect::iam_policy_json();
+    if std::env::var_os("REGIONREADY_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).expect("write docs/iam-policy.json");
+    }
+    let shipped = std::fs::read_to_string(&path).expect("docs/iam-policy.json");
+    assert!(
+        shipped == generated,
+        "docs/iam-policy.json is out of date with src/collect/services.rs; run REGIONREADY_UPDATE_DOCS=1 cargo test --test collect_boundaries"
+    );
+}

@@ -57,11 +57,14 @@ fn html_has_every_section() {
     assert!(page.contains("<td class=\"nw\">us-east-1+eu-west-1</td>"));
     assert!(page.contains("<span class=\"badge not-ready\">not ready</span>"));
     assert!(page.contains("<div class=\"big gate-fail\">FAILED</div>"));
-    // Heatmap: inline SVG, one cell per account and column (overall + 7 categories).
+    // Heatmap: inline SVG, one cell per account and column (overall + every category).
     assert!(
         page.contains("<svg role=\"img\" aria-label=\"Readiness heatmap: accounts by category\"")
     );
-    assert_eq!(page.matches("<rect ").count(), 3 * 8);
+    assert_eq!(
+        page.matches("<rect ").count(),
+        3 * (1 + regionready::rules::Category::ALL.len())
+    );
     assert!(page.contains(">payments-prod (111111111111)</text>"));
     assert!(page.contains("fill=\"#d0d7de\""), "n/a cells are grey");
     // Top blockers ranked by severity then blast radius.

@@ -151,5 +151,7 @@ pub fn iam_policy_json() -> String {
 
 /// The declaration of the service with IAM prefix `iam` that lists resources.
 pub fn service(iam: &str) -> Option<&'static Service> {
-    SERVICES.iter().find(|s| s.iam == iam && s.file != "clients.rs")
+    SERVICES
+        .iter()
+        .find(|s| s.iam == iam && s.file != "clients.rs")
 }

@@ -50,18 +50,16 @@ impl<'a> AccountContext<'a> {
             .and_then(|o| PolicyPath::of(o, account_id));
 
         // SCPs are only known when the organization and its policies were read.
-        let scp = org
-            .and_then(|o| PolicyPath::of(o, account_id))
-            .map(|path| {
-                ScpFacts::of(
-                    &path,
-                    &pair,
-                    config,
-                    partition,
-                    account_id,
-                    org_id.as_deref(),
-                )
-            });
+        let scp = org.and_then(|o| PolicyPath::of(o, account_id)).map(|path| {
+            ScpFacts::of(
+                &path,
+                &pair,
+                config,
+                partition,
+                account_id,
+                org_id.as_deref(),
+            )
+        });
         let view = AccountFacts {
             name: member.map(|a| a.name.clone()),
             status: member.map(|a| a.lifecycle().to_string()),
@@ -135,18 +133,12 @@ impl<'a> AccountContext<'a> {
 
 /// The `residency` variable: the config's `[residency]` section.
 fn residency(config: &Config) -> Boxed<'_> {
-    let classes = value::map(
-        config
-            .residency
-            .classes
-            .iter()
-            .map(|(class, regions)| {
-                (
-                    class.as_str(),
-                    value::texts(regions.iter().map(String::as_str)),
-                )
-            }),
-    );
+    let classes = value::map(config.residency.classes.iter().map(|(class, regions)| {
+        (
+            class.as_str(),
+            value::texts(regions.iter().map(String::as_str)),
+        )
+    }));
     value::map([
         ("tag_key", value::text(&config.residency.tag_key)),
         ("classes", classes),
@@ -316,7 +308,7 @@ impl ScpFacts {
             denied_regions: guardrail.denied.iter().cloned().collect(),
             partially_denied_regions: guardrail.partial.iter().cloned().collect(),
             conditional_pair_actions: conditional,
-            open: open_stands.then(|| (open.is_empty(), open, open_actions)),
+            open: open_stands.then_some((open.is_empty(), open, open_actions)),
             denied_pair_regions: denied_pair_stands.then_some(denied_pair),
             asymmetric_pair_actions: asymmetric_stands.then_some(asymmetric),
         }

@@ -9,8 +9,8 @@
 //! between threads or kept per thread.
 
 use cel::common::types::CelBool;
-use cel::common::value::{CowVal, StaticVal, Val};
 use cel::common::types::Type;
+use cel::common::value::{CowVal, StaticVal, Val};
 use cel::{ExecutionError, FunctionContext};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -134,9 +134,7 @@ fn range_len(range: &dyn Val) -> Option<usize> {
 /// `@budget(range, accumulates)`: charges the meter in scope and returns the
 /// range. A range that is neither a list nor a map is an error here, before the
 /// interpreter's own loop sees it.
-pub fn charge<'c, 'v>(
-    ftx: &mut FunctionContext<'c, 'v>,
-) -> Result<CowVal<'c, 'v>, ExecutionError> {
+pub fn charge<'c, 'v>(ftx: &mut FunctionContext<'c, 'v>) -> Result<CowVal<'c, 'v>, ExecutionError> {
     if ftx.args.len() != 2 {
         return Err(ExecutionError::invalid_argument_count(2, ftx.args.len()));
     }

@@ -20,7 +20,8 @@ fn table(out: &mut String, fields: &[FieldDoc]) {
             f.name,
             f.ty,
             escape(f.doc),
-            f.needs.map_or(String::new(), |n| format!("needs {}", escape(n)))
+            f.needs
+                .map_or(String::new(), |n| format!("needs {}", escape(n)))
         ));
     }
 }
@@ -37,7 +38,12 @@ pub fn reference_markdown() -> String {
     );
     out.push_str("\n## Variables\n\n| variable | type | meaning |\n|---|---|---|\n");
     for v in VARIABLES {
-        out.push_str(&format!("| `{}` | {} | {} |\n", v.name, v.ty, escape(v.doc)));
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.name,
+            v.ty,
+            escape(v.doc)
+        ));
     }
     out.push_str("\n## Functions\n\n| function | meaning |\n|---|---|\n");
     for f in FUNCTIONS {

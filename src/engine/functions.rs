@@ -174,12 +174,11 @@ fn join<'c, 'v>(ftx: &mut FunctionContext<'c, 'v>) -> Result<CowVal<'c, 'v>, Exe
         .args
         .first()
         .ok_or_else(|| ExecutionError::invalid_argument_count(2, 0))?;
-    let items = value::string_items(list.as_ref()).ok_or_else(|| {
-        ExecutionError::UnexpectedType {
+    let items =
+        value::string_items(list.as_ref()).ok_or_else(|| ExecutionError::UnexpectedType {
             got: list.get_type().name().to_string(),
             want: "list".to_string(),
-        }
-    })?;
+        })?;
     Ok(CowVal::Owned(value::owned_text(items.join(&separator))))
 }
 
@@ -227,11 +226,16 @@ impl Indexer for IndexVal<'_> {
         let index = self.0;
         let words: Vec<&str> = idx
             .downcast_ref::<CelList>()
-            .map(|l| l.inner().iter().filter_map(|w| as_str(w.as_ref())).collect())
+            .map(|l| {
+                l.inner()
+                    .iter()
+                    .filter_map(|w| as_str(w.as_ref()))
+                    .collect()
+            })
             .unwrap_or_default();
         match words.as_slice() {
-            ["key", account, region, reference] => {
-                Ok(CowVal::Owned(match index.resolve_key(account, region, reference) {
+            ["key", account, region, reference] => Ok(CowVal::Owned(
+                match index.resolve_key(account, region, reference) {
                     Some(entry) => ResourceView::new(
                         crate::kinds::Record::KmsKey(entry.key),
                         entry.account,
@@ -240,8 +244,8 @@ impl Indexer for IndexVal<'_> {
                     )
                     .boxed(),
                     None => value::null(),
-                }))
-            }
+                },
+            )),
             ["replicated_users", key_arn] => match index.replicated_users(key_arn) {
                 Ok(users) => Ok(CowVal::Owned(value::texts(users.iter().copied()))),
                 Err(why) => Err(ExecutionError::function_error("replicated_users", why)),

@@ -110,8 +110,7 @@ impl<'a> Index<'a> {
     fn add_key(&mut self, entry: KeyEntry<'a>) {
         let key = entry.key;
         let partition = Arn::parse(&key.arn).map_or("aws", |a| a.partition);
-        let mut refs: Vec<Cow<'a, str>> =
-            vec![Cow::Borrowed(&key.arn), Cow::Borrowed(&key.key_id)];
+        let mut refs: Vec<Cow<'a, str>> = vec![Cow::Borrowed(&key.arn), Cow::Borrowed(&key.key_id)];
         for alias in key.aliases.iter().flatten() {
             refs.push(Cow::Borrowed(alias));
             refs.push(Cow::Owned(format!(
@@ -137,7 +136,12 @@ impl<'a> Index<'a> {
     }
 
     /// The key a reference (ARN, id, alias, alias ARN) names in an account and region.
-    pub fn resolve_key(&self, account: &str, region: &str, reference: &str) -> Option<KeyEntry<'a>> {
+    pub fn resolve_key(
+        &self,
+        account: &str,
+        region: &str,
+        reference: &str,
+    ) -> Option<KeyEntry<'a>> {
         // A full ARN carries its own account and region.
         let (account, region) = match Arn::parse(reference) {
             Some(a) if !a.region.is_empty() => (a.account, a.region),

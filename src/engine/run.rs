@@ -102,12 +102,7 @@ pub fn account(shared: &Shared, account_id: &str) -> AccountResult {
     account_scope.add_variable_as_val(INDEX, Box::new(IndexVal(shared.index)));
 
     let views = match shared.by_account.get(account_id) {
-        Some(inventory) => views(
-            &ctx.account_id_shared,
-            inventory,
-            shared.plan,
-            shared.index,
-        ),
+        Some(inventory) => views(&ctx.account_id_shared, inventory, shared.plan, shared.index),
         None => Vec::new(),
     };
     let mut run = AccountRun {

@@ -9,11 +9,11 @@ mod organization;
 mod resources;
 mod validate;
 
+pub use crate::kinds::raw_json::RawJson;
+pub use crate::kinds::{RegionInventory, Tags};
 pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
-pub use crate::kinds::raw_json::RawJson;
-pub use crate::kinds::{RegionInventory, Tags};
 pub use resources::{
     ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
     KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,

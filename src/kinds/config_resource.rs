@@ -2,11 +2,11 @@
 //! reports it: `resource = "config_resource"`.
 
 use super::facts::ResolvedRef;
+use super::raw_json::RawJson;
 use super::value::{self, Boxed, Fields, Object};
+use super::Tags;
 use super::{derived, field, FieldDoc, Kind, KindSpec, Place};
 use crate::analysis::arn::{is_global_resource, Arn};
-use super::raw_json::RawJson;
-use super::Tags;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -316,7 +316,9 @@ impl Kind for ConfigResource {
             "resource_type" => Some(value::text(&self.resource_type)),
             "compute" => Some(value::boolean(is_compute_type(&self.resource_type))),
             "references_error" => value::opt_text(self.references_error.as_deref()),
-            "references" => self.resolved(at).map(|refs| reference_list(refs.into_iter())),
+            "references" => self
+                .resolved(at)
+                .map(|refs| reference_list(refs.into_iter())),
             "cross_region_references" => self.resolved(at).map(|refs| {
                 reference_list(refs.into_iter().filter(|x| {
                     x.role() == ReferenceRole::Call

@@ -1,8 +1,8 @@
 //! RDS DB instances: `resource = "db_instance"` (cluster members and read replicas).
 
 use super::value::{self, Boxed};
-use super::{field, FieldDoc, Kind, KindSpec, Place};
 use super::Tags;
+use super::{field, FieldDoc, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -90,9 +90,7 @@ impl Kind for DbInstance {
             "engine" => Some(value::text(&self.engine)),
             "cluster_identifier" => value::opt_text(self.cluster_identifier.as_deref()),
             "read_replica_source" => value::opt_text(self.read_replica_source.as_deref()),
-            "read_replicas" => Some(value::texts(
-                self.read_replicas.iter().map(String::as_str),
-            )),
+            "read_replicas" => Some(value::texts(self.read_replicas.iter().map(String::as_str))),
             "storage_encrypted" => value::opt_bool(self.storage_encrypted),
             _ => None,
         }

@@ -2,8 +2,8 @@
 
 use super::value::{self, Boxed, Fields, Object};
 use super::view::{encryption, is_encryption_field};
-use super::{field, FieldDoc, KeyUse, Kind, KindSpec, Place};
 use super::Tags;
+use super::{field, FieldDoc, KeyUse, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 

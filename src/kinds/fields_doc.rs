@@ -90,9 +90,7 @@ pub const VARIABLES: &[VariableDoc] = &[
 /// kind and `account`: the reason an `unknown` outcome gives when it is absent.
 /// A name means the same everywhere (a test holds every declaration to that).
 pub fn needs(name: &str) -> Option<&'static str> {
-    every_field()
-        .find(|f| f.name == name)
-        .and_then(|f| f.needs)
+    every_field().find(|f| f.name == name).and_then(|f| f.needs)
 }
 
 /// Every field declaration: common, per kind, and of `account`.

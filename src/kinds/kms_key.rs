@@ -1,8 +1,8 @@
 //! KMS keys: `resource = "kms_key"`.
 
 use super::value::{self, Boxed};
-use super::{derived, field, FieldDoc, Kind, KindSpec, Place};
 use super::Tags;
+use super::{derived, field, FieldDoc, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -60,7 +60,11 @@ pub static SPEC: KindSpec = KindSpec {
 };
 
 const FIELDS: &[FieldDoc] = &[
-    field("key_id", "string", "The key id (`mrk-...` for a multi-Region key)."),
+    field(
+        "key_id",
+        "string",
+        "The key id (`mrk-...` for a multi-Region key).",
+    ),
     field("key_manager", "string", "`AWS` or `CUSTOMER`."),
     derived(
         "aws_managed",

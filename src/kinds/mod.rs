@@ -201,6 +201,13 @@ macro_rules! kinds {
                 0 $(+ self.$list.len())+
             }
 
+            /// Moves every record of `part` into this inventory: each collector
+            /// returns the part of a region it reads, and the parts are absorbed in
+            /// turn, so adding a collector adds no field-by-field plumbing.
+            pub fn absorb(&mut self, part: RegionInventory) {
+                $(self.$list.extend(part.$list);)+
+            }
+
             /// The records of one kind.
             pub fn records(&self, kind: ResourceKind) -> Records<'_> {
                 match kind {

@@ -2,8 +2,8 @@
 
 use super::value::{self, Boxed};
 use super::view::{encryption, is_encryption_field};
-use super::{derived, field, FieldDoc, KeyUse, Kind, KindSpec, Place};
 use super::Tags;
+use super::{derived, field, FieldDoc, KeyUse, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -140,12 +140,7 @@ impl Kind for RdsCluster {
         Some(
             at.facts
                 .global_membership(&self.arn)
-                .map(|m| {
-                    m.1.iter()
-                        .copied()
-                        .filter(|r| *r != at.region)
-                        .collect()
-                })
+                .map(|m| m.1.iter().copied().filter(|r| *r != at.region).collect())
                 .unwrap_or_default(),
         )
     }
@@ -167,7 +162,10 @@ impl Kind for RdsCluster {
             // Modes a global database cannot take (Aurora user guide, "Limitations of
             // Amazon Aurora global databases"; Limitless Database, "Unsupported features").
             "global_database_capable" => {
-                match (self.engine_mode.as_deref(), self.scalability_type.as_deref()) {
+                match (
+                    self.engine_mode.as_deref(),
+                    self.scalability_type.as_deref(),
+                ) {
                     (Some("serverless" | "multimaster"), _) | (_, Some("limitless")) => {
                         Some(value::boolean(false))
                     }

@@ -4,8 +4,8 @@
 //! once, in its writer's region (or where it was described, with no writer).
 
 use super::value::{self, Boxed, Fields, Object};
-use super::{field, FieldDoc, Kind, KindSpec, Place};
 use super::Tags;
+use super::{field, FieldDoc, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -49,7 +49,11 @@ pub static SPEC: KindSpec = KindSpec {
 
 const FIELDS: &[FieldDoc] = &[
     field("identifier", "string", "The global cluster identifier."),
-    field("engine", "string", "`aurora-postgresql`, `aurora-mysql`, ..."),
+    field(
+        "engine",
+        "string",
+        "`aurora-postgresql`, `aurora-mysql`, ...",
+    ),
     field("storage_encrypted", "bool", "Whether storage is encrypted."),
     field(
         "members",

@@ -2,8 +2,8 @@
 
 use super::value::{self, Boxed, Fields, Object};
 use super::view::{encryption, is_encryption_field};
-use super::{field, FieldDoc, Kind, KindSpec, Place};
 use super::Tags;
+use super::{field, FieldDoc, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -176,8 +176,8 @@ impl Kind for Secret {
     }
 
     fn replicated_key(&self, region: &str, _: bool) -> Option<&str> {
-        let replicated = self.replicas.as_ref().is_some_and(|reps| !reps.is_empty())
-            || self.is_replica(region);
+        let replicated =
+            self.replicas.as_ref().is_some_and(|reps| !reps.is_empty()) || self.is_replica(region);
         if replicated {
             self.kms_key_id.as_deref()
         } else {

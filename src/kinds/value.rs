@@ -43,7 +43,9 @@ pub fn null<'a>() -> Boxed<'a> {
 
 /// A list of borrowed strings.
 pub fn texts<'a>(items: impl IntoIterator<Item = &'a str>) -> Boxed<'a> {
-    Box::new(CelList::from(items.into_iter().map(text).collect::<Vec<_>>()))
+    Box::new(CelList::from(
+        items.into_iter().map(text).collect::<Vec<_>>(),
+    ))
 }
 
 pub fn list<'a>(items: Vec<Boxed<'a>>) -> Boxed<'a> {
@@ -98,7 +100,7 @@ impl<T: Fields> fmt::Debug for Object<T> {
     }
 }
 
-fn field_name<'k>(key: &'k dyn Val) -> Option<&'k str> {
+fn field_name(key: &dyn Val) -> Option<&str> {
     key.downcast_ref::<CelString>().map(CelString::inner)
 }
 
@@ -320,7 +322,7 @@ pub fn string_items(value: &dyn Val) -> Option<Vec<String>> {
 }
 
 /// A value as a string, when it is one.
-pub fn as_str<'b>(value: &'b dyn Val) -> Option<&'b str> {
+pub fn as_str(value: &dyn Val) -> Option<&str> {
     value.downcast_ref::<CelString>().map(CelString::inner)
 }
 

@@ -58,6 +58,7 @@ impl fmt::Display for Severity {
 }
 
 /// The fixed category list. Names are a contract: reports and CI scripts use them.
+/// New categories are appended, never renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Category {
     #[serde(rename = "kms")]
@@ -74,10 +75,26 @@ pub enum Category {
     Regions,
     #[serde(rename = "residency")]
     Residency,
+    #[serde(rename = "compute")]
+    Compute,
+    #[serde(rename = "traffic")]
+    Traffic,
+    #[serde(rename = "edge")]
+    Edge,
+    #[serde(rename = "s3")]
+    S3,
+    #[serde(rename = "ecr")]
+    Ecr,
+    #[serde(rename = "elasticache")]
+    Elasticache,
+    #[serde(rename = "capacity")]
+    Capacity,
+    #[serde(rename = "observability")]
+    Observability,
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 15] = [
         Category::Kms,
         Category::Secrets,
         Category::Dynamodb,
@@ -85,6 +102,14 @@ impl Category {
         Category::HotPath,
         Category::Regions,
         Category::Residency,
+        Category::Compute,
+        Category::Traffic,
+        Category::Edge,
+        Category::S3,
+        Category::Ecr,
+        Category::Elasticache,
+        Category::Capacity,
+        Category::Observability,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +121,14 @@ impl Category {
             Category::HotPath => "hot-path",
             Category::Regions => "regions",
             Category::Residency => "residency",
+            Category::Compute => "compute",
+            Category::Traffic => "traffic",
+            Category::Edge => "edge",
+            Category::S3 => "s3",
+            Category::Ecr => "ecr",
+            Category::Elasticache => "elasticache",
+            Category::Capacity => "capacity",
+            Category::Observability => "observability",
         }
     }
 

@@ -1,24 +1,13 @@
 //! The AWS operations the live collector calls, read from its source.
 //!
-//! One table of collector files and the service their clients speak, shared by the
-//! IAM policy check (`tests/collect_boundaries.rs`) and the response-corpus check
-//! (`tests/corpus.rs`). A collector file that calls AWS and is missing from the
+//! The collector declares its files, their services and actions once, in
+//! `regionready::collect::SERVICES`; the IAM policy check
+//! (`tests/collect_boundaries.rs`) and the response-corpus check (`tests/corpus.rs`)
+//! hold the source to it. A collector file that calls AWS and is missing from the
 //! table fails both, instead of being skipped by both.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-
-/// Collector file -> (IAM service prefix, botocore service name) of its client.
-pub const FILES: &[(&str, &str, &str)] = &[
-    ("clients.rs", "sts", "sts"),
-    ("credentials.rs", "sts", "sts"),
-    ("org.rs", "organizations", "organizations"),
-    ("kms.rs", "kms", "kms"),
-    ("secrets.rs", "secretsmanager", "secretsmanager"),
-    ("dynamodb.rs", "dynamodb", "dynamodb"),
-    ("rds.rs", "rds", "rds"),
-    ("config_service.rs", "config", "config"),
-];
 
 /// One operation call found in a collector file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -60,12 +49,15 @@ pub fn calls() -> BTreeSet<Call> {
         if found.is_empty() {
             continue;
         }
-        let (_, iam_prefix, model) = FILES
+        let service = regionready::collect::SERVICES
             .iter()
-            .find(|(file, _, _)| *file == name)
+            .find(|s| s.file == name)
             .unwrap_or_else(|| {
-                panic!("src/collect/{name} calls AWS: add it to tests/support/calls.rs FILES")
+                panic!(
+                    "src/collect/{name} calls AWS: declare it in src/collect/services.rs SERVICES"
+                )
             });
+        let (iam_prefix, model) = (service.iam, service.model);
         for fluent in found {
             out.insert(Call {
                 iam_prefix,

@@ -28,6 +28,7 @@ pub struct Config {
     /// Which accounts get which pair, checked in order: account, tag, OU.
     pub pair_overrides: Vec<PairOverride>,
     pub residency: Residency,
+    pub capacity: Capacity,
     pub organization: OrganizationSettings,
     pub rules: RuleSettings,
     pub waivers: Vec<Waiver>,
@@ -85,6 +86,20 @@ pub struct Residency {
     pub classes: BTreeMap<String, Vec<String>>,
     /// Whether data stores must carry the residency tag (rule RR-RES-002).
     pub require_tag: bool,
+}
+
+/// `[capacity]`: how much of the other region's serving capacity each region of a
+/// pair must hold at minimum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capacity {
+    /// Partner capacity / this region's capacity below which a capacity rule fails.
+    /// 1.0 (the default) is the seeds' rule: each region can take the whole load
+    /// while the other is lost.
+    pub min_ratio: f64,
+}
+
+impl Capacity {
+    pub const DEFAULT_MIN_RATIO: f64 = 1.0;
 }
 
 #[derive(Debug, Clone, PartialEq)]

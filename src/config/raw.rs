@@ -9,6 +9,7 @@ use toml::Spanned;
 pub(super) struct RawConfig {
     pub regions: Option<RawRegions>,
     pub residency: Option<RawResidency>,
+    pub capacity: Option<RawCapacity>,
     pub organization: Option<RawOrganization>,
     pub rules: Option<RawRules>,
     #[serde(default)]
@@ -44,6 +45,12 @@ pub(super) struct RawResidency {
     pub require_tag: bool,
     #[serde(default)]
     pub classes: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCapacity {
+    pub min_ratio: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

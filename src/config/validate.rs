@@ -2,7 +2,7 @@
 
 use super::raw::{RawConfig, RawOverride};
 use super::{
-    AccountSelector, Config, OrganizationSettings, PairOverride, RegionPair, Residency,
+    AccountSelector, Capacity, Config, OrganizationSettings, PairOverride, RegionPair, Residency,
     RuleSettings, Waiver,
 };
 use crate::analysis::partitions::{self, RegionCheck};
@@ -227,6 +227,22 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         },
     };
 
+    let capacity = Capacity {
+        min_ratio: match raw.capacity.and_then(|c| c.min_ratio) {
+            Some(ratio) => {
+                let value = *ratio.get_ref();
+                if !(value.is_finite() && value > 0.0 && value <= 10.0) {
+                    c.error_at(
+                        ratio.span().start,
+                        format!("capacity.min_ratio must be a number above 0 and at most 10, not {value}"),
+                    );
+                }
+                value
+            }
+            None => Capacity::DEFAULT_MIN_RATIO,
+        },
+    };
+
     let organization = match raw.organization {
         Some(o) => OrganizationSettings {
             role_name: o
@@ -347,6 +363,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         sanctioned,
         pair_overrides,
         residency,
+        capacity,
         organization,
         rules,
         waivers,

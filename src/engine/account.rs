@@ -124,6 +124,10 @@ impl<'a> AccountContext<'a> {
             value::texts(config.sanctioned.iter().map(String::as_str)),
         );
         scope.add_variable_as_val("residency", residency(config));
+        scope.add_variable_as_val(
+            "capacity",
+            value::map([("min_ratio", value::float(config.capacity.min_ratio))]),
+        );
     }
 
     fn pair_value(&self) -> Boxed<'_> {

@@ -80,6 +80,11 @@ pub const VARIABLES: &[VariableDoc] = &[
         doc: "Regions resources may be in (`regions.sanctioned`).",
     },
     VariableDoc {
+        name: "capacity",
+        ty: "map",
+        doc: "`min_ratio` (double) from `[capacity]`: the share of the other region's serving capacity each region must hold.",
+    },
+    VariableDoc {
         name: "residency",
         ty: "map",
         doc: "`tag_key`, `classes` (class -> regions) and `require_tag` from `[residency]`.",

@@ -9,7 +9,7 @@
 use super::Tags;
 use cel::common::traits::{Container, Indexer, Iterable, Sizer};
 use cel::common::types::{
-    CelBool, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, Type, MAP_TYPE,
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, Type, MAP_TYPE,
 };
 use cel::common::value::{CowVal, Val};
 use cel::ExecutionError;
@@ -35,6 +35,10 @@ pub fn boolean<'a>(value: bool) -> Boxed<'a> {
 
 pub fn int<'a>(value: i64) -> Boxed<'a> {
     Box::new(CelInt::from(value))
+}
+
+pub fn float<'a>(value: f64) -> Boxed<'a> {
+    Box::new(CelDouble::from(value))
 }
 
 pub fn null<'a>() -> Boxed<'a> {

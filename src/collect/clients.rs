@@ -165,6 +165,7 @@ pub(crate) struct RegionClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -207,6 +208,9 @@ impl RegionClients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),
             ),
         }
     }

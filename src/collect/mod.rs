@@ -22,6 +22,7 @@ mod rds;
 mod secrets;
 mod services;
 mod sweep;
+mod tagging;
 
 pub use services::{actions, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;

@@ -195,7 +195,9 @@ pub fn markdown_table(rules: &RuleSet) -> String {
 pub fn reference_markdown(rules: &RuleSet) -> String {
     let mut out = String::from(
         "# Rule reference\n\nGenerated from the files in [`rules/`](../rules/) by \
-         `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; do not edit by hand.\n",
+         `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; do not edit by hand.\n\n\
+         The fields, variables and functions a condition may use are in the \
+         [field reference](fields.md).\n",
     );
     for r in &rules.rules {
         let s = &r.spec;

@@ -47,7 +47,7 @@ fn rule_reference_is_current() {
 #[test]
 fn field_reference_is_current() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fields.md");
-    let generated = regionready::engine::fields::reference_markdown();
+    let generated = regionready::expr::reference_markdown();
     if std::env::var_os("REGIONREADY_UPDATE_DOCS").is_some() {
         std::fs::write(&path, &generated).unwrap();
         return;

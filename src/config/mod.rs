@@ -10,7 +10,7 @@ pub use validate::{
     is_region_code, unknown_rule_ids, validate_rule_references, ConfigError, RuleMention,
 };
 
-use crate::rules::Severity;
+use crate::severity::Severity;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@ use super::{
     RuleSettings, Waiver,
 };
 use crate::analysis::partitions::{self, RegionCheck};
-use crate::rules::Severity;
+use crate::severity::Severity;
 use crate::span::{toml_error, LineIndex};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Parsing and compiling rule files, with every error located at file:line.
 
 use super::model::{Rule, RuleSpec};
-use crate::engine::{check_expression, CompileError, Expression};
+use crate::expr::{check_expression, CompileError, Expression};
 use crate::span::toml_error;
 use std::path::Path;
 

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod collect;
 pub mod config;
 pub mod demo;
+pub mod diagnostics;
 pub mod engine;
 pub mod evaluation;
 pub mod exit;

@@ -1,8 +1,8 @@
 //! The top-level modules of `src/` form layers: a module uses only modules listed
 //! before it, so there is no cycle between them. From the bottom up:
 //!
-//! 1. `sanitize`, `span`, `severity`, `exit`: leaves (text hygiene, source
-//!    positions, the severity scale, exit codes);
+//! 1. `sanitize`, `span`, `severity`, `exit`, `diagnostics`: leaves (text hygiene,
+//!    source positions, the severity scale, exit codes, input problem codes);
 //! 2. `analysis`: facts from ARNs, partitions and configuration text, no inventory;
 //! 3. `kinds`: each resource kind declared once, with its lazy CEL view;
 //! 4. `inventory`: the collected estate, made of kinds;
@@ -28,6 +28,7 @@ const LAYERS: &[&str] = &[
     "span",
     "severity",
     "exit",
+    "diagnostics",
     "analysis",
     "kinds",
     "inventory",

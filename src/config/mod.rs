@@ -158,8 +158,13 @@ impl Config {
     /// Reads a config file.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::one(&origin, format!("{origin}: cannot read config: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::one(
+                &origin,
+                crate::diagnostics::Code::ConfigRead,
+                format!("{origin}: cannot read config: {e}"),
+            )
+        })?;
         Config::parse(&text, &origin)
     }
 

@@ -7,6 +7,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
 mod templates;
 pub mod text;

@@ -165,6 +165,7 @@ pub(crate) struct RegionClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
+    pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -207,6 +208,9 @@ impl RegionClients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
+            application_autoscaling: aws_sdk_applicationautoscaling::Client::from_conf(
+                service_config!(aws_sdk_applicationautoscaling, session, &config, region).build(),
             ),
         }
     }

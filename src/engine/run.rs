@@ -8,7 +8,7 @@ use super::gap_scope;
 use super::index::Index;
 use super::plan::Plan;
 use super::EvaluateOptions;
-use crate::config::Config;
+use crate::config::{Config, RegionPair};
 use crate::evaluation::{AccountSummary, AppliedWaiver, Finding, Status, Tally};
 use crate::inventory::{AccountInventory, Gap, Inventory};
 use crate::kinds::config_resource::REFERENCE_FIELDS;
@@ -73,6 +73,7 @@ fn views<'a>(
     account: &'a AccountInventory,
     plan: &Plan,
     index: &'a Index<'a>,
+    pair: &'a RegionPair,
 ) -> Vec<ResourceView<'a>> {
     let mut seen: HashSet<&'a str> = HashSet::new();
     let mut out = Vec::new();
@@ -80,7 +81,10 @@ fn views<'a>(
         for region in &account.regions {
             for record in region.records(*kind) {
                 if seen.insert(record.arn()) {
-                    out.push(ResourceView::new(record, account_id, &region.region, index));
+                    out.push(
+                        ResourceView::new(record, account_id, &region.region, index)
+                            .with_partner(pair.partner(&region.region)),
+                    );
                 }
             }
         }
@@ -102,7 +106,13 @@ pub fn account(shared: &Shared, account_id: &str) -> AccountResult {
     account_scope.add_variable_as_val(INDEX, Box::new(IndexVal(shared.index)));
 
     let views = match shared.by_account.get(account_id) {
-        Some(inventory) => views(&ctx.account_id_shared, inventory, shared.plan, shared.index),
+        Some(inventory) => views(
+            &ctx.account_id_shared,
+            inventory,
+            shared.plan,
+            shared.index,
+            &ctx.pair,
+        ),
         None => Vec::new(),
     };
     let mut run = AccountRun {

@@ -19,6 +19,7 @@ const SHIPPED_PERMISSIONS: &[&str] = &[
     "dynamodb:DescribeTable",
     "dynamodb:DescribeContinuousBackups",
     "dynamodb:ListTagsOfResource",
+    "application-autoscaling:DescribeScalableTargets",
     "rds:DescribeDBClusters",
     "rds:DescribeGlobalClusters",
     "rds:DescribeDBInstances",

@@ -108,6 +108,7 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
                     region: partner(region).to_string(),
                     status: Some("ACTIVE".into()),
                     kms_key_arn: None,
+                    overrides: None,
                 }]
             } else {
                 vec![]
@@ -120,6 +121,8 @@ fn region_inventory(account: &str, region: &str) -> RegionInventory {
             )),
             stream_enabled: Some(global),
             tags: tags(i),
+            capacity: None,
+            autoscaling: None,
         });
     }
     for i in 0..20 {

@@ -1043,3 +1043,285 @@ fn aws_config_is_trusted_only_where_it_covers_and_records() {
         ]
     );
 }
+
+/// The member's tables as AWS describes them for capacity, in both regions of the
+/// pair: `carts`, a provisioned global table whose eu-west-1 replica overrides its
+/// read capacity to 200 (`ProvisionedThroughputOverride`), and `sessions`, an
+/// on-demand one whose eu-west-1 replica has a read maximum of 500
+/// (`OnDemandThroughputOverride`) against the table's 4000. The emulator has no
+/// global table replicas, no overrides and drops `OnDemandThroughput`, so these
+/// come from the recorded bodies. `west_targets` is what eu-west-1's
+/// DescribeScalableTargets answers; us-east-1's answers in two pages.
+fn capacity_rules(west_targets: &str) -> Vec<Rule> {
+    let (east, west) = ("us-east-1", "eu-west-1");
+    let mut rules = Vec::new();
+    for region in [east, west] {
+        let (carts, sessions) = if region == east {
+            (
+                "dynamodb/DescribeTable/provisioned-global-smaller-replica.json",
+                "dynamodb/DescribeTable/on-demand-max-smaller-replica.json",
+            )
+        } else {
+            (
+                "dynamodb/DescribeTable/provisioned-global-smaller-replica-partner.json",
+                "dynamodb/DescribeTable/on-demand-max-smaller-replica-partner.json",
+            )
+        };
+        rules.extend([
+            member(region, "ListTables", "dynamodb/ListTables/capacity.json"),
+            member(region, "DescribeTable", carts).body_contains("\"carts\""),
+            member(region, "DescribeTable", sessions).body_contains("\"sessions\""),
+            member(
+                region,
+                "DescribeContinuousBackups",
+                "dynamodb/DescribeContinuousBackups/enabled.json",
+            ),
+            member(
+                region,
+                "ListTagsOfResource",
+                "dynamodb/ListTagsOfResource/none.json",
+            ),
+        ]);
+    }
+    rules.extend([
+        member(
+            east,
+            "DescribeScalableTargets",
+            "application-autoscaling/DescribeScalableTargets/page-2-of-2.json",
+        )
+        .body_contains("NextToken"),
+        member(
+            east,
+            "DescribeScalableTargets",
+            "application-autoscaling/DescribeScalableTargets/page-1-of-2.json",
+        )
+        .body_contains("\"dynamodb\""),
+        member(west, "DescribeScalableTargets", west_targets).body_contains("\"dynamodb\""),
+    ]);
+    rules.extend(organization());
+    rules.extend(member_account());
+    rules
+}
+
+/// Collects the member with `capacity_rules`, then scans the inventory: the
+/// inventory, the RR-CAP-001 outcomes by ARN, and the gaps.
+fn capacity_scan(west_targets: &str) -> (Inventory, Vec<(String, String, String)>) {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: capacity_rules(west_targets),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--accounts", MEMBER]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inv = inv.expect("inventory");
+    let path = dir.path().join("inventory.json");
+    let mut cmd = scanner("http://127.0.0.1:9", dir.path());
+    cmd.args([
+        "scan",
+        "--format",
+        "json",
+        "--include-passes",
+        "--inventory",
+    ])
+    .arg(&path);
+    let scan = run(cmd);
+    let results: serde_json::Value =
+        serde_json::from_slice(&scan.stdout).unwrap_or_else(|_| panic!("{}", stderr(&scan)));
+    let mut outcomes: Vec<(String, String, String)> = results["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule_id"] == "RR-CAP-001")
+        .map(|f| {
+            (
+                f["resource_arn"].as_str().unwrap_or_default().to_string(),
+                f["status"].as_str().unwrap_or_default().to_string(),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    outcomes.sort();
+    (inv, outcomes)
+}
+
+fn member_table<'a>(
+    inv: &'a Inventory,
+    region: &str,
+    name: &str,
+) -> &'a regionready::inventory::DynamoTable {
+    inv.accounts
+        .iter()
+        .find(|a| a.account_id == MEMBER)
+        .and_then(|a| a.regions.iter().find(|r| r.region == region))
+        .and_then(|r| r.dynamodb_tables.iter().find(|t| t.name == name))
+        .unwrap_or_else(|| panic!("{name} in {region}"))
+}
+
+fn carts(region: &str) -> String {
+    format!("arn:aws:dynamodb:{region}:{MEMBER}:table/carts")
+}
+
+fn sessions(region: &str) -> String {
+    format!("arn:aws:dynamodb:{region}:{MEMBER}:table/sessions")
+}
+
+/// Capacity as AWS reports it reaches the record: billing mode, provisioned units,
+/// on-demand maximums, each replica's overrides, and the region's scalable
+/// targets read over two pages. The on-demand `sessions` replica in eu-west-1 is
+/// capped at 500 reads against 4000: us-east-1 fails, naming both numbers.
+/// `carts` scales reads to 8000 in both regions (eu-west-1 from a lower minimum):
+/// both pass.
+#[test]
+fn table_capacity_and_scalable_targets_are_read_as_aws_reports_them() {
+    let (inv, outcomes) = capacity_scan(
+        "application-autoscaling/DescribeScalableTargets/dynamodb-eu-west-1-smaller.json",
+    );
+    let east = member_table(&inv, "us-east-1", "carts");
+    let capacity = east.capacity.as_ref().expect("capacity");
+    assert_eq!(capacity.billing_mode.as_deref(), Some("PROVISIONED"));
+    assert_eq!(capacity.table.read_capacity_units, Some(1000));
+    assert_eq!(capacity.table.write_capacity_units, Some(500));
+    assert_eq!(capacity.replica_overrides, None);
+    let replica = &east.replicas.as_ref().expect("replicas")[0];
+    assert_eq!(replica.region, "eu-west-1");
+    assert_eq!(
+        replica
+            .overrides
+            .as_ref()
+            .and_then(|o| o.read_capacity_units),
+        Some(200)
+    );
+    let targets: Vec<(Option<&str>, &str, i64, i64)> = east
+        .autoscaling
+        .as_ref()
+        .expect("targets read")
+        .iter()
+        .map(|t| {
+            (
+                t.index.as_deref(),
+                t.scalable_dimension.as_str(),
+                t.min_capacity,
+                t.max_capacity,
+            )
+        })
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            (None, "dynamodb:table:ReadCapacityUnits", 1000, 8000),
+            (None, "dynamodb:table:WriteCapacityUnits", 500, 4000),
+        ]
+    );
+    let west = member_table(&inv, "eu-west-1", "carts");
+    assert_eq!(
+        west.capacity
+            .as_ref()
+            .and_then(|c| c.replica_overrides.as_ref())
+            .and_then(|o| o.read_capacity_units),
+        Some(200),
+        "the replica's own entry in Replicas[] carries its override"
+    );
+    let sessions_east = member_table(&inv, "us-east-1", "sessions");
+    let capacity = sessions_east.capacity.as_ref().expect("capacity");
+    assert_eq!(capacity.billing_mode.as_deref(), Some("PAY_PER_REQUEST"));
+    assert_eq!(capacity.table.max_read_request_units, Some(4000));
+    assert_eq!(capacity.table.max_write_request_units, Some(2000));
+    assert_eq!(
+        sessions_east.replicas.as_ref().expect("replicas")[0]
+            .overrides
+            .as_ref()
+            .and_then(|o| o.max_read_request_units),
+        Some(500)
+    );
+    assert_eq!(
+        outcomes,
+        [
+            (carts("eu-west-1"), "pass".into(), String::new()),
+            (sessions("eu-west-1"), "pass".into(), String::new()),
+            (carts("us-east-1"), "pass".into(), String::new()),
+            (
+                sessions("us-east-1"),
+                "fail".into(),
+                "Table sessions: its replica in eu-west-1 cannot reach 1 x what us-east-1 can serve: table reads 500 (on-demand maximum) in eu-west-1 against 4000 (on-demand maximum) in us-east-1".into()
+            ),
+        ]
+        .map(|(a, b, c): (String, String, String)| (a, b, c))
+    );
+}
+
+/// Without a read target in eu-west-1 the replica serves its provisioned override
+/// (200) and nothing more: us-east-1's `carts`, which scales to 8000, fails.
+#[test]
+fn a_replica_without_auto_scaling_is_held_to_its_provisioned_override() {
+    let (_, outcomes) = capacity_scan("application-autoscaling/DescribeScalableTargets/none.json");
+    let carts_east = outcomes
+        .iter()
+        .find(|(arn, _, _)| *arn == carts("us-east-1"))
+        .expect("carts outcome");
+    assert_eq!(carts_east.1, "fail");
+    assert_eq!(
+        carts_east.2,
+        "Table carts: its replica in eu-west-1 cannot reach 1 x what us-east-1 can serve: table reads 200 (provisioned) in eu-west-1 against 8000 (auto scaling maximum) in us-east-1; table writes 500 (provisioned) in eu-west-1 against 4000 (auto scaling maximum) in us-east-1"
+    );
+}
+
+/// AccessDenied on eu-west-1's DescribeScalableTargets is a gap naming the
+/// account, region and operation; only the provisioned `carts` comparisons, which
+/// rest on auto scaling, become unknown. The on-demand `sessions` outcomes stand,
+/// and no region-wide unknown is raised.
+#[test]
+fn denied_scalable_targets_make_only_provisioned_comparisons_unknown() {
+    let (inv, outcomes) = capacity_scan(
+        "application-autoscaling/DescribeScalableTargets/error-400-AccessDeniedException.json",
+    );
+    let gaps: Vec<String> = inv
+        .gaps
+        .iter()
+        .filter(|g| g.service == "application-autoscaling")
+        .map(|g| {
+            format!(
+                "{} {} {} {} {}",
+                g.account_id,
+                g.region.as_deref().unwrap_or("-"),
+                g.service,
+                g.operation.as_deref().unwrap_or("-"),
+                g.error_code
+            )
+        })
+        .collect();
+    assert_eq!(
+        gaps,
+        [format!(
+            "{MEMBER} eu-west-1 application-autoscaling DescribeScalableTargets AccessDeniedException"
+        )]
+    );
+    assert!(member_table(&inv, "eu-west-1", "carts")
+        .autoscaling
+        .is_none());
+    assert!(member_table(&inv, "us-east-1", "carts")
+        .autoscaling
+        .is_some());
+    let statuses: Vec<(&str, &str)> = outcomes
+        .iter()
+        .map(|(arn, status, _)| (arn.as_str(), status.as_str()))
+        .collect();
+    let (ce, cw, se, sw) = (
+        carts("us-east-1"),
+        carts("eu-west-1"),
+        sessions("us-east-1"),
+        sessions("eu-west-1"),
+    );
+    assert_eq!(
+        statuses,
+        [
+            (cw.as_str(), "unknown"),
+            (sw.as_str(), "pass"),
+            (ce.as_str(), "unknown"),
+            (se.as_str(), "fail"),
+        ]
+    );
+}

@@ -106,6 +106,8 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-REG-003", "arn:aws:iam::852067391524:root"),
     // An account SCP that denies Lambda in us-east-1 only.
     ("RR-REG-004", "arn:aws:iam::739514682047:root"),
+    // The eu-west-1 replica of an on-demand global table capped at 1000 reads against 6000.
+    ("RR-CAP-001", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
     // EU data replicated to us-east-1.
     ("RR-RES-001", "arn:aws:dynamodb:us-east-1:418295736402:table/eu-merchant-settlement-profiles"),
     ("RR-RES-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/eu-merchant-settlement-profiles"),
@@ -152,6 +154,7 @@ const CATEGORIES: &[&str] = &[
     "hot-path",
     "regions",
     "residency",
+    "capacity",
 ];
 
 #[test]

@@ -49,7 +49,8 @@ fn unknown_rules(e: &Evaluation) -> Vec<(String, String)> {
 fn table(region: &str, name: &str, pitr: Option<bool>) -> Value {
     let mut t = json!({"arn": format!("arn:aws:dynamodb:{region}:{A}:table/{name}"), "name": name,
         "status": "ACTIVE", "replicas": [{"region": if region == "us-east-1" {"eu-west-1"} else {"us-east-1"}, "status": "ACTIVE"}],
-        "global_table_version": "2019.11.21", "stream_enabled": true, "tags": {}});
+        "global_table_version": "2019.11.21", "stream_enabled": true, "tags": {},
+        "capacity": {"billing_mode": "PAY_PER_REQUEST", "table": {"read_capacity_units": 0, "write_capacity_units": 0}}});
     if let Some(p) = pitr {
         t["pitr_enabled"] = json!(p);
     }
@@ -168,6 +169,7 @@ fn a_failed_describe_leaves_only_its_resource_unknown() {
     let inventory = json!({
         "schema_version": "2.0",
         "accounts": [{"account_id": A, "regions": [
+            {"region": "eu-west-1", "dynamodb_tables": [table("eu-west-1", "orders", Some(true)), table("eu-west-1", "carts", Some(true))]},
             {"region": "us-east-1", "dynamodb_tables": [table("us-east-1", "orders", None), table("us-east-1", "carts", Some(true))]}]}],
         "gaps": [{"account_id": A, "region": "us-east-1", "service": "dynamodb", "operation": "DescribeContinuousBackups",
                   "error_code": "AccessDeniedException", "message": "DescribeContinuousBackups orders: not authorized"}]

@@ -18,6 +18,7 @@
 use cel::common::types::{CelInt, CelNull, MAP_TYPE};
 use cel::common::value::Val;
 use regionready::analysis::arn;
+use regionready::inventory::DynamoTable;
 use regionready::kinds::facts::NoFacts;
 use regionready::kinds::fields_doc::every_field;
 use regionready::kinds::value::{as_bool, as_str};
@@ -67,7 +68,15 @@ impl Facts for Known {
             ..RemoteKeys::default()
         }
     }
+
+    fn dynamodb_table(&self, _: &str, _: &str, _: &str) -> Option<&DynamoTable> {
+        Some(&PARTNER_TABLE)
+    }
 }
+
+/// The partner replica every table sample is compared with.
+static PARTNER_TABLE: std::sync::LazyLock<DynamoTable> =
+    std::sync::LazyLock::new(<DynamoTable as regionready::kinds::Kind>::sample);
 
 const ACCOUNT: &str = "111122223333";
 
@@ -79,8 +88,16 @@ fn listed_in(record: Record<'_>) -> &str {
     }
 }
 
+/// The view of a sample in the pair us-east-1 + eu-west-1: its partner is the
+/// other region of that pair (none for a region outside it).
 fn view<'a>(record: Record<'a>, facts: &'a dyn Facts) -> ResourceView<'a> {
-    ResourceView::new(record, ACCOUNT, listed_in(record), facts)
+    let region = listed_in(record);
+    let partner = match region {
+        "us-east-1" => Some("eu-west-1"),
+        "eu-west-1" => Some("us-east-1"),
+        _ => None,
+    };
+    ResourceView::new(record, ACCOUNT, region, facts).with_partner(partner)
 }
 
 fn kind_name(kind: ResourceKind) -> &'static str {

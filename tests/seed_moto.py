@@ -521,6 +521,34 @@ def stack_observability(account):
     return out
 
 
+def stack_capacity():
+    """A provisioned table with a global secondary index in both pair regions, each
+    with auto scaling targets of its own region: reads scale to 4000 in us-east-1
+    and to 1000 in eu-west-1. The emulator keeps the two tables apart (no global
+    table replicas, no replica overrides, no on-demand maximums): RR-CAP-001's
+    comparisons across replicas run on the recorded bodies."""
+    for region, read_max in (("us-east-1", 4000), ("eu-west-1", 1000)):
+        client("dynamodb", region).create_table(
+            TableName="stock",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sku", "AttributeType": "S"}],
+            BillingMode="PROVISIONED",
+            ProvisionedThroughput={"ReadCapacityUnits": 100, "WriteCapacityUnits": 50},
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "by-sku",
+                    "KeySchema": [{"AttributeName": "sku", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "ALL"},
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 40, "WriteCapacityUnits": 20},
+                }
+            ],
+        )
+        aas = client("application-autoscaling", region)
+        aas.register_scalable_target(ServiceNamespace="dynamodb", ResourceId="table/stock", ScalableDimension="dynamodb:table:ReadCapacityUnits", MinCapacity=100, MaxCapacity=read_max)
+        aas.register_scalable_target(ServiceNamespace="dynamodb", ResourceId="table/stock/index/by-sku", ScalableDimension="dynamodb:index:ReadCapacityUnits", MinCapacity=10, MaxCapacity=400)
+    return {"capacity_table": "stock"}
+
+
 # What the emulator cannot create, and the recorded body (tests/corpus/) that stands in.
 STACK_RECORDED = {
     "global accelerator with endpoint groups in both pair regions / in one": [
@@ -556,6 +584,7 @@ def stack():
     out.update(stack_edge())
     out.update(stack_storage(account))
     out.update(stack_observability(account))
+    out.update(stack_capacity())
     corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     missing = [p for paths in STACK_RECORDED.values() for p in paths if not os.path.isfile(os.path.join(corpus, p))]
     if missing:

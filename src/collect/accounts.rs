@@ -5,7 +5,7 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{dynamodb, kms, rds, secrets, sweep, tagging};
+use super::{autoscaling_targets, dynamodb, kms, rds, secrets, sweep, tagging};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -123,8 +123,16 @@ async fn pair_region(
             }
         }),
         Box::pin(async {
-            let dynamodb_tables =
+            let mut dynamodb_tables =
                 dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition, tags).await;
+            autoscaling_targets::attach(
+                ctx,
+                &c.application_autoscaling,
+                account,
+                region,
+                &mut dynamodb_tables,
+            )
+            .await;
             RegionInventory {
                 dynamodb_tables,
                 ..RegionInventory::default()

@@ -166,6 +166,7 @@ pub(crate) struct RegionClients {
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
+    pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -211,6 +212,9 @@ impl RegionClients {
             ),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),
+            ),
+            application_autoscaling: aws_sdk_applicationautoscaling::Client::from_conf(
+                service_config!(aws_sdk_applicationautoscaling, session, &config, region).build(),
             ),
         }
     }

@@ -1,5 +1,6 @@
-//! DynamoDB tables: DescribeTable for replicas, version, encryption and streams;
-//! DescribeContinuousBackups for point-in-time recovery; tags.
+//! DynamoDB tables: DescribeTable for replicas, version, encryption, streams and
+//! capacity (see `table_capacity`); DescribeContinuousBackups for point-in-time
+//! recovery; tags.
 //!
 //! Global tables come in two versions and AWS describes them differently: a
 //! current (2019.11.21) table lists its `Replicas` in DescribeTable, a legacy
@@ -215,6 +216,7 @@ fn replicas<'a>(
                 region: name,
                 status: r.replica_status.as_ref().map(|s| s.as_str().to_string()),
                 kms_key_arn: r.kms_master_key_id.clone(),
+                overrides: super::table_capacity::overrides(r),
             })
         })
         .collect();
@@ -328,6 +330,7 @@ pub(crate) fn apply_description(table: &mut DynamoTable, desc: &TableDescription
             .as_ref()
             .is_some_and(|s| s.stream_enabled),
     );
+    table.capacity = Some(super::table_capacity::of(desc, region));
 }
 
 /// Version of global tables DescribeTable reports `Replicas` for.

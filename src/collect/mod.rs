@@ -7,6 +7,7 @@
 //! (no credentials, STS unreachable) does collection fail.
 
 mod accounts;
+mod autoscaling_targets;
 mod clients;
 mod config_service;
 mod credentials;
@@ -22,6 +23,7 @@ mod rds;
 mod secrets;
 mod services;
 mod sweep;
+mod table_capacity;
 mod tagging;
 
 pub use services::{actions, iam_policy_json, service, Service, SERVICES};

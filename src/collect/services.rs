@@ -79,6 +79,12 @@ pub const SERVICES: &[Service] = &[
         ],
     },
     Service {
+        file: "autoscaling_targets.rs",
+        iam: "application-autoscaling",
+        model: "application-autoscaling",
+        actions: &["DescribeScalableTargets"],
+    },
+    Service {
         file: "rds.rs",
         iam: "rds",
         model: "rds",

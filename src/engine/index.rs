@@ -9,7 +9,7 @@
 
 use super::coverage::Coverage;
 use crate::analysis::arn::{self, Arn};
-use crate::inventory::{Inventory, KeyManager, KmsKey, ReferenceRole};
+use crate::inventory::{DynamoTable, Inventory, KeyManager, KmsKey, ReferenceRole};
 use crate::kinds::{Facts, KeyUse, Record, RemoteKeys, ResolvedRef, UNUSABLE_KEY_STATES};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -51,6 +51,8 @@ pub struct Index<'a> {
     global_membership: FxHashMap<&'a str, (&'a str, Vec<&'a str>)>,
     /// Region of resources whose ARN has none (S3 buckets), from where they were listed.
     regionless: FxHashMap<&'a str, &'a str>,
+    /// (account, region, table name) -> the table as collected there.
+    dynamodb_tables: FxHashMap<(&'a str, &'a str, &'a str), &'a DynamoTable>,
     pub coverage: Coverage,
 }
 
@@ -69,6 +71,11 @@ impl<'a> Index<'a> {
                             .global_membership
                             .insert(&m.cluster_arn, (&gc.identifier, regions.clone()));
                     }
+                }
+                for table in &region.dynamodb_tables {
+                    index
+                        .dynamodb_tables
+                        .insert((&account.account_id, &region.region, &table.name), table);
                 }
                 for resource in &region.resources {
                     if arn::region_of(&resource.arn).is_empty() {
@@ -251,6 +258,10 @@ impl Facts for Index<'_> {
             }
         }
         out
+    }
+
+    fn dynamodb_table(&self, account: &str, region: &str, name: &str) -> Option<&DynamoTable> {
+        self.dynamodb_tables.get(&(account, region, name)).copied()
     }
 }
 

@@ -7,7 +7,7 @@ use super::index::Index;
 use super::index_val::IndexVal;
 use super::plan::Plan;
 use super::EvaluateOptions;
-use crate::config::Config;
+use crate::config::{Config, RegionPair};
 use crate::evaluation::{AccountSummary, AppliedWaiver, Finding, Status, Tally};
 use crate::expr::budget::{self, Meter, MeterVal};
 use crate::expr::INDEX;
@@ -74,6 +74,7 @@ fn views<'a>(
     account: &'a AccountInventory,
     plan: &Plan,
     index: &'a Index<'a>,
+    pair: &'a RegionPair,
 ) -> Vec<ResourceView<'a>> {
     let mut seen: HashSet<&'a str> = HashSet::new();
     let mut out = Vec::new();
@@ -81,7 +82,10 @@ fn views<'a>(
         for region in &account.regions {
             for record in region.records(*kind) {
                 if seen.insert(record.arn()) {
-                    out.push(ResourceView::new(record, account_id, &region.region, index));
+                    out.push(
+                        ResourceView::new(record, account_id, &region.region, index)
+                            .with_partner(pair.partner(&region.region)),
+                    );
                 }
             }
         }
@@ -103,7 +107,13 @@ pub fn account(shared: &Shared, account_id: &str) -> AccountResult {
     account_scope.add_variable_as_val(INDEX, Box::new(IndexVal(shared.index)));
 
     let views = match shared.by_account.get(account_id) {
-        Some(inventory) => views(&ctx.account_id_shared, inventory, shared.plan, shared.index),
+        Some(inventory) => views(
+            &ctx.account_id_shared,
+            inventory,
+            shared.plan,
+            shared.index,
+            &ctx.pair,
+        ),
         None => Vec::new(),
     };
     let mut run = AccountRun {

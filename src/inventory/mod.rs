@@ -15,9 +15,10 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
-    SecretReplica,
+    Capacity, ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster,
+    GlobalClusterMember, IndexOverrides, IndexThroughput, KeyManager, KmsKey, MultiRegionKeyType,
+    Overrides, RdsCluster, Reference, ReferenceRole, ScalingTarget, Secret, SecretReplica,
+    Throughput,
 };
 
 use schemars::JsonSchema;

@@ -8,7 +8,10 @@
 
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
-pub use crate::kinds::dynamodb_table::{DynamoReplica, DynamoTable};
+pub use crate::kinds::dynamodb_table::{
+    Capacity, DynamoReplica, DynamoTable, IndexOverrides, IndexThroughput, Overrides,
+    ScalingTarget, Throughput,
+};
 pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
 pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};

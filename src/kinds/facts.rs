@@ -4,6 +4,7 @@
 //! answers them; views only ask.
 
 use super::config_resource::{Reference, ReferenceRole};
+use super::dynamodb_table::DynamoTable;
 
 /// Key states in which a key cannot encrypt or decrypt: the data it protects in
 /// that region cannot be read (KMS developer guide, "Key states of AWS KMS keys").
@@ -68,6 +69,11 @@ pub trait Facts: Sync {
 
     /// The references of a resource in `region` to KMS keys in other regions.
     fn remote_keys<'r>(&self, region: &str, refs: &[ResolvedRef<'r>]) -> RemoteKeys<'r>;
+
+    /// The DynamoDB table named `name` as collected in an account and region: the
+    /// replica of a global table there, whose own description and scalable targets
+    /// say what it can serve.
+    fn dynamodb_table(&self, account: &str, region: &str, name: &str) -> Option<&DynamoTable>;
 }
 
 /// No facts at all: every key unknown, no membership, nothing resolved. For
@@ -95,5 +101,9 @@ impl Facts for NoFacts {
             undecided: refs.len(),
             ..RemoteKeys::default()
         }
+    }
+
+    fn dynamodb_table(&self, _: &str, _: &str, _: &str) -> Option<&DynamoTable> {
+        None
     }
 }

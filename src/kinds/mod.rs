@@ -11,6 +11,7 @@
 
 pub mod config_resource;
 pub mod db_instance;
+pub mod dynamodb_capacity;
 pub mod dynamodb_table;
 pub mod facts;
 pub mod fields_doc;

@@ -86,6 +86,9 @@ pub struct Place<'a> {
     pub account_id: &'a str,
     /// The view's region (see [`super::Kind::view_region`]): empty for a global service.
     pub region: &'a str,
+    /// The other region of the account's pair, when the view's region is in it:
+    /// for fields that compare a resource with its copy there.
+    pub partner: Option<&'a str>,
     pub facts: &'a dyn Facts,
 }
 
@@ -115,9 +118,16 @@ impl<'a> ResourceView<'a> {
             place: Place {
                 account_id,
                 region: record.view_region(listed_in),
+                partner: None,
                 facts,
             },
         }
+    }
+
+    /// The same view, knowing the partner of its region in the account's pair.
+    pub fn with_partner(mut self, partner: Option<&'a str>) -> ResourceView<'a> {
+        self.place.partner = partner;
+        self
     }
 
     /// The view as a CEL value.

@@ -8,7 +8,7 @@ use super::gap_scope;
 use super::index::Index;
 use super::plan::Plan;
 use super::EvaluateOptions;
-use crate::config::Config;
+use crate::config::{Config, RegionPair};
 use crate::evaluation::{AccountSummary, AppliedWaiver, Finding, Status, Tally};
 use crate::inventory::{AccountInventory, Gap, Inventory};
 use crate::kinds::config_resource::REFERENCE_FIELDS;
@@ -70,6 +70,7 @@ pub struct Outcome {
 /// configuration item may describe a typed resource), typed kinds first.
 fn views<'a>(
     account_id: &'a str,
+    pair: &'a RegionPair,
     account: &'a AccountInventory,
     plan: &Plan,
     index: &'a Index<'a>,
@@ -80,7 +81,9 @@ fn views<'a>(
         for region in &account.regions {
             for record in region.records(*kind) {
                 if seen.insert(record.arn()) {
-                    out.push(ResourceView::new(record, account_id, &region.region, index));
+                    let view = ResourceView::new(record, account_id, &region.region, index);
+                    let partner = pair.partner(view.place.region);
+                    out.push(view.with_partner(partner));
                 }
             }
         }
@@ -102,7 +105,13 @@ pub fn account(shared: &Shared, account_id: &str) -> AccountResult {
     account_scope.add_variable_as_val(INDEX, Box::new(IndexVal(shared.index)));
 
     let views = match shared.by_account.get(account_id) {
-        Some(inventory) => views(&ctx.account_id_shared, inventory, shared.plan, shared.index),
+        Some(inventory) => views(
+            &ctx.account_id_shared,
+            &ctx.pair,
+            inventory,
+            shared.plan,
+            shared.index,
+        ),
         None => Vec::new(),
     };
     let mut run = AccountRun {

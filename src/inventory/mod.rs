@@ -15,8 +15,9 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
+    AccountConcurrency, AutoscalingGroup, ConfigResource, DbInstance, DynamoReplica, DynamoTable,
+    EcsService, EcsTask, FunctionConcurrency, GlobalCluster, GlobalClusterMember, KeyManager,
+    KmsKey, LambdaFunction, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
     SecretReplica,
 };
 

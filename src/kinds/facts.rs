@@ -4,6 +4,7 @@
 //! answers them; views only ask.
 
 use super::config_resource::{Reference, ReferenceRole};
+use super::{Record, ResourceKind};
 
 /// Key states in which a key cannot encrypt or decrypt: the data it protects in
 /// that region cannot be read (KMS developer guide, "Key states of AWS KMS keys").
@@ -68,6 +69,23 @@ pub trait Facts: Sync {
 
     /// The references of a resource in `region` to KMS keys in other regions.
     fn remote_keys<'r>(&self, region: &str, refs: &[ResolvedRef<'r>]) -> RemoteKeys<'r>;
+
+    /// The records of `kind` in an account and region matching any of `keys` (see
+    /// `compute::match_keys`), same-name matches first. `Err` (why) when the
+    /// region's listing of that kind is incomplete or was not read: absence there
+    /// proves nothing.
+    fn counterparts(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        keys: &[String],
+    ) -> Result<Vec<Record<'_>>, String>;
+
+    /// Whether a typed compute record carries the configuration an AWS Config item
+    /// of this ARN describes (a function, a task definition an ECS service runs),
+    /// so the item is not judged a second time.
+    fn superseded(&self, arn: &str) -> bool;
 }
 
 /// No facts at all: every key unknown, no membership, nothing resolved. For
@@ -95,5 +113,19 @@ impl Facts for NoFacts {
             undecided: refs.len(),
             ..RemoteKeys::default()
         }
+    }
+
+    fn counterparts(
+        &self,
+        _: &str,
+        _: &str,
+        _: ResourceKind,
+        _: &[String],
+    ) -> Result<Vec<Record<'_>>, String> {
+        Err("no inventory".to_string())
+    }
+
+    fn superseded(&self, _: &str) -> bool {
+        false
     }
 }

@@ -107,8 +107,10 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
     let mut compile = |key: &str, source: &str| -> Option<Expression> {
         match Expression::compile(source) {
             Ok(expression) => {
-                for problem in check_expression(spec.resource, &expression) {
-                    err(key, format!("{key}: {problem}"));
+                for kind in spec.kinds() {
+                    for problem in check_expression(kind, &expression) {
+                        err(key, format!("{key}: {problem}"));
+                    }
                 }
                 Some(expression)
             }

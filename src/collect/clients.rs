@@ -157,7 +157,7 @@ impl Session {
     }
 }
 
-/// The data-store clients of one account in one region.
+/// The clients of one account in one region.
 #[derive(Clone)]
 pub(crate) struct RegionClients {
     pub kms: aws_sdk_kms::Client,
@@ -165,6 +165,9 @@ pub(crate) struct RegionClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -207,6 +210,17 @@ impl RegionClients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                service_config!(aws_sdk_lambda, session, &config, region).build(),
+            ),
+            ecs: aws_sdk_ecs::Client::from_conf(
+                service_config!(aws_sdk_ecs, session, &config, region).build(),
+            ),
+            autoscaling: aws_sdk_autoscaling::Client::from_conf(
+                service_config!(aws_sdk_autoscaling, session, &config, region)
+                    .interceptor(CompleteXml)
+                    .build(),
             ),
         }
     }

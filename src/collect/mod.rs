@@ -7,13 +7,16 @@
 //! (no credentials, STS unreachable) does collection fail.
 
 mod accounts;
+mod autoscaling;
 mod clients;
 mod config_service;
 mod credentials;
 mod dynamodb;
+mod ecs;
 pub(crate) mod gaps;
 mod integrity;
 mod kms;
+mod lambda;
 mod org;
 mod pacing;
 mod plan;

@@ -190,10 +190,8 @@ fn counterpart<'a>(
     at: &Place<'a>,
 ) -> Result<Option<Record<'a>>, ()> {
     let partner = at.partner_region.ok_or(())?;
-    let keys = match_keys(me, at.region)
-        .into_iter()
-        .map(|k| k.replace("{region}", partner))
-        .collect::<Vec<_>>();
+    // Keys hold `{region}` where the name held its own region, on both sides.
+    let keys = match_keys(me, at.region);
     let found = at
         .facts
         .counterparts(at.account_id, partner, record.kind(), &keys)

@@ -168,8 +168,17 @@ async fn describe_services(
                 })
                 .collect();
             // A service deleted since it was listed is reported MISSING: gone, not
-            // unseen. Any other failure keeps the service with its name only.
-            for failure in out.failures.unwrap_or_default() {
+            // unseen. Any other failure keeps the service with its name only, as
+            // does a listed service the answer leaves out altogether.
+            let failures = out.failures.unwrap_or_default();
+            for arn in batch {
+                let answered = found.iter().any(|s| &s.arn == arn)
+                    || failures.iter().any(|f| f.arn.as_ref() == Some(arn));
+                if !answered {
+                    found.push(listed(arn));
+                }
+            }
+            for failure in failures {
                 let Some(arn) = failure.arn else { continue };
                 if failure.reason.as_deref() == Some("MISSING") {
                     continue;

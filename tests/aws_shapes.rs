@@ -1078,8 +1078,8 @@ fn capacity_rules(west_targets: &str) -> Vec<Rule> {
             ),
             member(
                 region,
-                "ListTagsOfResource",
-                "dynamodb/ListTagsOfResource/none.json",
+                "GetResources",
+                "resourcegroupstaggingapi/GetResources/none.json",
             ),
         ]);
     }
@@ -1324,4 +1324,304 @@ fn denied_scalable_targets_make_only_provisioned_comparisons_unknown() {
             (se.as_str(), "fail"),
         ]
     );
+}
+
+/// The member's compute as AWS answers it, in both regions of the pair: Lambda
+/// functions with drift and smaller reservations in eu-west-1 (whose account is at
+/// a new account's quota of 10), ECS services paged over two ListServices pages and
+/// two ListClusters pages, Auto Scaling groups over two pages. The emulator ignores
+/// `MaxItems`/`maxResults` (it never pages) and does not serve GetAccountSettings:
+/// these bodies are the only test of those paths.
+fn compute_rules(west_functions: Action) -> Vec<Rule> {
+    let east = "us-east-1";
+    let west = "eu-west-1";
+    let to_west = |path: &str| {
+        Rule::new(
+            path.split('/').nth(1).unwrap_or_default(),
+            support::proxy::corpus_with(path, &[("us-east-1", "eu-west-1")]),
+        )
+        .signed_by(MEMBER_KEY)
+        .in_region(west)
+    };
+    vec![
+        member(
+            east,
+            "ListFunctions",
+            "lambda/ListFunctions/pair-us-east-1.json",
+        ),
+        member(
+            east,
+            "GetFunctionConcurrency",
+            "lambda/GetFunctionConcurrency/reserved-200.json",
+        ),
+        member(
+            east,
+            "GetAccountSettings",
+            "lambda/GetAccountSettings/default.json",
+        ),
+        Rule::new("ListFunctions", west_functions)
+            .signed_by(MEMBER_KEY)
+            .in_region(west),
+        member(
+            west,
+            "GetFunctionConcurrency",
+            "lambda/GetFunctionConcurrency/unreserved.json",
+        ),
+        member(
+            west,
+            "GetAccountSettings",
+            "lambda/GetAccountSettings/low-quota.json",
+        ),
+        member(east, "ListClusters", "ecs/ListClusters/page-1-of-2.json").times(1),
+        member(east, "ListClusters", "ecs/ListClusters/page-2-of-2.json"),
+        member(east, "ListServices", "ecs/ListServices/none.json").body_contains("cluster/batch"),
+        member(east, "ListServices", "ecs/ListServices/page-1-of-2.json").times(1),
+        member(east, "ListServices", "ecs/ListServices/page-2-of-2.json"),
+        member(
+            east,
+            "DescribeServices",
+            "ecs/DescribeServices/web-us-east-1.json",
+        ),
+        member(
+            east,
+            "DescribeTaskDefinition",
+            "ecs/DescribeTaskDefinition/web-42-us-east-1.json",
+        ),
+        to_west("ecs/ListClusters/prod.json"),
+        to_west("ecs/ListServices/page-1-of-2.json").times(1),
+        to_west("ecs/ListServices/page-2-of-2.json"),
+        member(
+            west,
+            "DescribeServices",
+            "ecs/DescribeServices/web-eu-west-1-smaller.json",
+        ),
+        member(
+            west,
+            "DescribeTaskDefinition",
+            "ecs/DescribeTaskDefinition/web-41-eu-west-1-older-image.json",
+        ),
+        member(
+            east,
+            "DescribeAutoScalingGroups",
+            "autoscaling/DescribeAutoScalingGroups/page-1-of-2.xml",
+        )
+        .times(1),
+        member(
+            east,
+            "DescribeAutoScalingGroups",
+            "autoscaling/DescribeAutoScalingGroups/page-2-of-2.xml",
+        ),
+        member(
+            west,
+            "DescribeAutoScalingGroups",
+            "autoscaling/DescribeAutoScalingGroups/api-eu-west-1-smaller.xml",
+        ),
+    ]
+}
+
+/// One line per compute record of the member, and per compute gap.
+fn compute_summary(inv: &Inventory) -> Vec<String> {
+    let mut lines = Vec::new();
+    for a in inv.accounts.iter().filter(|a| a.account_id == MEMBER) {
+        for r in &a.regions {
+            let at = r.region.as_str();
+            for f in &r.lambda_functions {
+                let refs: Vec<&str> = f
+                    .references
+                    .iter()
+                    .flatten()
+                    .map(|x| x.target.as_str())
+                    .collect();
+                lines.push(format!(
+                    "{at} lambda {} {} {} {}s {} env={} refs={refs:?} concurrency={} account={}",
+                    f.name,
+                    opt(&f.runtime),
+                    opt(&f.memory_mb),
+                    opt(&f.timeout_seconds),
+                    opt(&f.package_type),
+                    opt(&f.environment_variables),
+                    opt(&f.concurrency.as_ref().map(|c| c.reserved)),
+                    opt(&f
+                        .account_concurrency
+                        .as_ref()
+                        .map(|c| (c.limit, c.unreserved))),
+                ));
+            }
+            for s in &r.ecs_services {
+                let task = s.task.as_ref().map(|t| {
+                    let refs: Vec<&str> = t.references.iter().map(|x| x.target.as_str()).collect();
+                    format!(
+                        "{:?} {:?}/{:?} env={:?} refs={refs:?}",
+                        t.images, t.cpu, t.memory, t.environment_variables
+                    )
+                });
+                lines.push(format!(
+                    "{at} ecs {} desired={} {} tags={} task={}",
+                    s.arn,
+                    opt(&s.desired_count),
+                    opt(&s.launch_type),
+                    opt(&s.tags),
+                    opt(&task)
+                ));
+            }
+            for g in &r.autoscaling_groups {
+                lines.push(format!(
+                    "{at} asg {} {}/{}/{} {} tags={}",
+                    g.name,
+                    g.min_size,
+                    g.desired_capacity,
+                    g.max_size,
+                    opt(&g.launch_template),
+                    opt(&g.tags)
+                ));
+            }
+        }
+    }
+    for g in inv
+        .gaps
+        .iter()
+        .filter(|g| ["lambda", "ecs", "autoscaling"].contains(&g.service.as_str()))
+    {
+        lines.push(format!(
+            "gap {} {} {} {}",
+            opt(&g.region),
+            g.service,
+            opt(&g.operation),
+            g.error_code
+        ));
+    }
+    lines
+}
+
+/// Outcomes of the compute rules on an inventory, as `rule arn status`.
+fn compute_outcomes(inv: &Inventory) -> Vec<String> {
+    let config = regionready::config::Config::parse(
+        "[regions]\npairs = [[\"us-east-1\", \"eu-west-1\"]]\n",
+        "test",
+    )
+    .expect("config");
+    let mut rules = regionready::rules::RuleSet::builtin().expect("rules");
+    rules
+        .rules
+        .retain(|r| ["RR-CMP-001", "RR-CMP-002", "RR-CAP-002"].contains(&r.spec.id.as_str()));
+    let options = regionready::engine::EvaluateOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+        include_passes: true,
+    };
+    let evaluation = regionready::engine::evaluate(inv, &config, &rules, &options);
+    let mut out: Vec<String> = evaluation
+        .findings
+        .iter()
+        .filter(|f| f.account_id.as_ref() == MEMBER)
+        .map(|f| format!("{} {} {:?}", f.rule_id, f.resource_arn, f.status))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn compute_as_aws_answers_it_is_read_exactly_with_names_and_references_only() {
+    let moto = Moto::start();
+    let mut rules = organization();
+    rules.extend(compute_rules(corpus(
+        "lambda/ListFunctions/pair-eu-west-1-drift.json",
+    )));
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (out, inv) = collect(&proxy, dir.path(), &[]);
+    let inv = inv.unwrap_or_else(|| panic!("no inventory: {}", stderr(&out)));
+    let text = std::fs::read_to_string(dir.path().join("inventory.json")).unwrap();
+    for value in ["checkout-v2=on", "\"info\""] {
+        assert!(
+            !text.contains(value),
+            "an environment value was kept: {value}"
+        );
+    }
+    let expected = [
+        "eu-west-1 lambda orders-api \"python3.11\" 256 10s \"Zip\" env=[\"LOG_LEVEL\", \"TABLE_ARN\"] refs=[\"arn:aws:dynamodb:us-east-1:222222222222:table/orders\"] concurrency=None account=(10, 10)",
+        "eu-west-1 ecs arn:aws:ecs:eu-west-1:222222222222:service/prod/web desired=2 \"FARGATE\" tags={\"workload\": \"web\"} task=\"[\\\"222222222222.dkr.ecr.us-east-1.amazonaws.com/web:v41\\\"] Some(\\\"1024\\\")/Some(\\\"2048\\\") env=[\\\"web.TABLE_ARN\\\", \\\"web.CACHE_ENDPOINT\\\", \\\"web.FEATURE_FLAGS\\\", \\\"web.DB_PASSWORD\\\"] refs=[\\\"arn:aws:dynamodb:eu-west-1:222222222222:table/orders\\\", \\\"arn:aws:secretsmanager:eu-west-1:222222222222:secret:app/db-AbCdEf\\\", \\\"master.sessions.abc123.use1.cache.amazonaws.com\\\"]\"",
+        "eu-west-1 ecs arn:aws:ecs:eu-west-1:222222222222:service/prod/worker desired=- - tags=- task=-",
+        "eu-west-1 asg api-eu-west-1 1/2/20 \"api\" tags={\"workload\": \"api\"}",
+        "us-east-1 lambda checkout - 1024 30s \"Image\" env=[] refs=[] concurrency=Some(200) account=(1000, 750)",
+        "us-east-1 lambda orders-api \"python3.12\" 512 10s \"Zip\" env=[\"DB_SECRET_ARN\", \"LOG_LEVEL\", \"TABLE_ARN\"] refs=[\"arn:aws:dynamodb:us-east-1:222222222222:table/orders\", \"arn:aws:secretsmanager:us-east-1:222222222222:secret:app/db-AbCdEf\"] concurrency=Some(200) account=(1000, 750)",
+        "us-east-1 ecs arn:aws:ecs:us-east-1:222222222222:service/prod/web desired=6 \"FARGATE\" tags={\"workload\": \"web\"} task=\"[\\\"222222222222.dkr.ecr.us-east-1.amazonaws.com/web:v42\\\"] Some(\\\"1024\\\")/Some(\\\"2048\\\") env=[\\\"web.TABLE_ARN\\\", \\\"web.CACHE_ENDPOINT\\\", \\\"web.FEATURE_FLAGS\\\", \\\"web.DB_PASSWORD\\\"] refs=[\\\"arn:aws:dynamodb:us-east-1:222222222222:table/orders\\\", \\\"arn:aws:secretsmanager:us-east-1:222222222222:secret:app/db-AbCdEf\\\", \\\"master.sessions.abc123.use1.cache.amazonaws.com\\\"]\"",
+        "us-east-1 ecs arn:aws:ecs:us-east-1:222222222222:service/prod/worker desired=- - tags=- task=-",
+        "us-east-1 asg api-us-east-1 4/6/20 \"api\" tags={\"workload\": \"api\"}",
+        "us-east-1 asg batch-us-east-1 2/2/4 \"api\" tags={\"workload\": \"api\"}",
+    ];
+    let got = compute_summary(&inv);
+    assert_eq!(got, expected, "got:\n{}", got.join("\n"));
+    let outcomes = compute_outcomes(&inv);
+    for expected in [
+        // checkout runs in us-east-1 only; orders-api in both.
+        "RR-CMP-001 arn:aws:lambda:us-east-1:222222222222:function:checkout Fail",
+        "RR-CMP-001 arn:aws:lambda:us-east-1:222222222222:function:orders-api Pass",
+        "RR-CMP-001 arn:aws:autoscaling:us-east-1:222222222222:autoScalingGroup:6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f:autoScalingGroupName/api-us-east-1 Pass",
+        // python3.12/512 MB in us-east-1, python3.11/256 MB in eu-west-1.
+        "RR-CMP-002 arn:aws:lambda:us-east-1:222222222222:function:orders-api Fail",
+        // v42 vs v41 image tags.
+        "RR-CMP-002 arn:aws:ecs:us-east-1:222222222222:service/prod/web Fail",
+        // 200 reserved vs an unreserved function in an account with 10 unreserved.
+        "RR-CAP-002 arn:aws:lambda:us-east-1:222222222222:function:orders-api Fail",
+        "RR-CAP-002 arn:aws:lambda:eu-west-1:222222222222:function:orders-api Pass",
+        // 6 tasks vs 2; api group desired 6 vs a minimum of 1 in eu-west-1.
+        "RR-CAP-002 arn:aws:ecs:us-east-1:222222222222:service/prod/web Fail",
+        "RR-CAP-002 arn:aws:ecs:eu-west-1:222222222222:service/prod/web Pass",
+    ] {
+        assert!(outcomes.iter().any(|o| o == expected), "missing {expected}\n{}", outcomes.join("\n"));
+    }
+}
+
+/// A denied ListFunctions in eu-west-1 is one gap naming the account, region and
+/// operation: whether us-east-1's functions have a counterpart there becomes
+/// unknown, and nothing else does (the services and groups of both regions are
+/// still judged).
+#[test]
+fn a_denied_function_listing_makes_unknown_only_what_it_could_change() {
+    let moto = Moto::start();
+    let mut rules = organization();
+    rules.extend(compute_rules(corpus(
+        "lambda/ListFunctions/error-403-AccessDeniedException.json",
+    )));
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (out, inv) = collect(&proxy, dir.path(), &[]);
+    let inv = inv.unwrap_or_else(|| panic!("no inventory: {}", stderr(&out)));
+    let got = compute_summary(&inv);
+    assert!(
+        got.contains(
+            &"gap \"eu-west-1\" lambda \"ListFunctions\" AccessDeniedException".to_string()
+        ),
+        "{got:#?}"
+    );
+    assert_eq!(
+        got.iter().filter(|l| l.starts_with("gap")).count(),
+        1,
+        "{got:#?}"
+    );
+    let outcomes = compute_outcomes(&inv);
+    for expected in [
+        "RR-CMP-001 arn:aws:lambda:us-east-1:222222222222:function:checkout Unknown",
+        "RR-CMP-001 arn:aws:lambda:us-east-1:222222222222:function:orders-api Unknown",
+        "RR-CMP-001 arn:aws:lambda:eu-west-1:222222222222:* Unknown",
+        "RR-CMP-001 arn:aws:autoscaling:us-east-1:222222222222:autoScalingGroup:6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f:autoScalingGroupName/api-us-east-1 Pass",
+        "RR-CMP-002 arn:aws:ecs:us-east-1:222222222222:service/prod/web Fail",
+        "RR-CAP-002 arn:aws:ecs:us-east-1:222222222222:service/prod/web Fail",
+    ] {
+        assert!(outcomes.iter().any(|o| o == expected), "missing {expected}\n{}", outcomes.join("\n"));
+    }
 }

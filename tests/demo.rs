@@ -98,6 +98,15 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     // Resources in unsanctioned regions.
     ("RR-REG-001", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
     ("RR-REG-001", "arn:aws:lambda:ap-southeast-2:852067391524:function:fx-rates-poller"),
+    // A function deployed to us-east-1 only.
+    ("RR-CMP-001", "arn:aws:lambda:us-east-1:418295736402:function:chargeback-intake"),
+    // python3.12 with 1024 MB in us-east-1, python3.11 with 512 MB in eu-west-1.
+    ("RR-CMP-002", "arn:aws:lambda:us-east-1:418295736402:function:refund-worker"),
+    ("RR-CMP-002", "arn:aws:lambda:eu-west-1:418295736402:function:refund-worker"),
+    // 300 reserved executions in us-east-1, 100 in eu-west-1.
+    ("RR-CAP-002", "arn:aws:lambda:us-east-1:418295736402:function:capture"),
+    // 4 instances serving in us-east-1, a minimum of 1 in eu-west-1.
+    ("RR-CAP-002", "arn:aws:autoscaling:us-east-1:418295736402:autoScalingGroup:3d9f0a7e-1b2c-4d5e-8f90-1a2b3c4d5e6f:autoScalingGroupName/batch-settlement-us-east-1"),
     ("RR-REG-001", "arn:aws:rds:us-west-2:530741926318:cluster:ledger-reporting-usw2"),
     // Accounts outside the OU that carries the region guardrail.
     ("RR-REG-002", "arn:aws:iam::739514682047:root"),
@@ -119,6 +128,13 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
 
 /// Correctly built resources: no rule may fail on them.
 const COMPLIANT: &[&str] = &[
+    // The same function, service and group in both regions, alike and equally sized.
+    "arn:aws:lambda:us-east-1:418295736402:function:payments-authorize",
+    "arn:aws:lambda:eu-west-1:418295736402:function:payments-authorize",
+    "arn:aws:ecs:us-east-1:418295736402:service/payments/checkout-web",
+    "arn:aws:ecs:eu-west-1:418295736402:service/payments/checkout-web",
+    "arn:aws:autoscaling:us-east-1:418295736402:autoScalingGroup:3d9f0a7e-1b2c-4d5e-8f90-1a2b3c4d5e6f:autoScalingGroupName/ledger-api-us-east-1",
+    "arn:aws:autoscaling:eu-west-1:418295736402:autoScalingGroup:3d9f0a7e-1b2c-4d5e-8f90-6f5e4d3c2b1a:autoScalingGroupName/ledger-api-eu-west-1",
     "arn:aws:dynamodb:us-east-1:418295736402:table/payments-idempotency-keys",
     "arn:aws:dynamodb:eu-west-1:418295736402:table/payments-idempotency-keys",
     "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-sessions",

@@ -5,7 +5,9 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{autoscaling_targets, dynamodb, kms, rds, secrets, sweep, tagging};
+use super::{
+    autoscaling, autoscaling_targets, dynamodb, ecs, kms, lambda, rds, secrets, sweep, tagging,
+};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -144,6 +146,28 @@ async fn pair_region(
                 rds_clusters: rds.clusters,
                 rds_global_clusters: rds.global_clusters,
                 db_instances: rds.instances,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let lambda_functions = lambda::collect(ctx, &c.lambda, account, region).await;
+            RegionInventory {
+                lambda_functions,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let ecs_services = ecs::collect(ctx, &c.ecs, account, region).await;
+            RegionInventory {
+                ecs_services,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let autoscaling_groups =
+                autoscaling::collect(ctx, &c.autoscaling, account, region).await;
+            RegionInventory {
+                autoscaling_groups,
                 ..RegionInventory::default()
             }
         }),

@@ -157,7 +157,7 @@ impl Session {
     }
 }
 
-/// The data-store clients of one account in one region.
+/// The clients of one account in one region.
 #[derive(Clone)]
 pub(crate) struct RegionClients {
     pub kms: aws_sdk_kms::Client,
@@ -167,6 +167,9 @@ pub(crate) struct RegionClients {
     pub config: aws_sdk_config::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub autoscaling: aws_sdk_autoscaling::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -215,6 +218,17 @@ impl RegionClients {
             ),
             application_autoscaling: aws_sdk_applicationautoscaling::Client::from_conf(
                 service_config!(aws_sdk_applicationautoscaling, session, &config, region).build(),
+            ),
+            lambda: aws_sdk_lambda::Client::from_conf(
+                service_config!(aws_sdk_lambda, session, &config, region).build(),
+            ),
+            ecs: aws_sdk_ecs::Client::from_conf(
+                service_config!(aws_sdk_ecs, session, &config, region).build(),
+            ),
+            autoscaling: aws_sdk_autoscaling::Client::from_conf(
+                service_config!(aws_sdk_autoscaling, session, &config, region)
+                    .interceptor(CompleteXml)
+                    .build(),
             ),
         }
     }

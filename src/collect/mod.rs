@@ -7,14 +7,17 @@
 //! (no credentials, STS unreachable) does collection fail.
 
 mod accounts;
+mod autoscaling;
 mod autoscaling_targets;
 mod clients;
 mod config_service;
 mod credentials;
 mod dynamodb;
+mod ecs;
 pub(crate) mod gaps;
 mod integrity;
 mod kms;
+mod lambda;
 mod org;
 mod pacing;
 mod plan;

@@ -95,6 +95,33 @@ pub const SERVICES: &[Service] = &[
         ],
     },
     Service {
+        file: "lambda.rs",
+        iam: "lambda",
+        model: "lambda",
+        actions: &[
+            "GetAccountSettings",
+            "GetFunctionConcurrency",
+            "ListFunctions",
+        ],
+    },
+    Service {
+        file: "ecs.rs",
+        iam: "ecs",
+        model: "ecs",
+        actions: &[
+            "DescribeServices",
+            "DescribeTaskDefinition",
+            "ListClusters",
+            "ListServices",
+        ],
+    },
+    Service {
+        file: "autoscaling.rs",
+        iam: "autoscaling",
+        model: "autoscaling",
+        actions: &["DescribeAutoScalingGroups"],
+    },
+    Service {
         file: "config_service.rs",
         iam: "config",
         model: "config",

@@ -212,11 +212,11 @@ fn swept_listing(service: &str) -> Option<(&'static str, bool)> {
 
 /// Whether a rule reads resources of one of the hidden kinds.
 fn affects(rule: &Rule, hidden: &BTreeSet<Hidden>) -> bool {
-    match rule.spec.resource {
+    rule.spec.kinds().any(|kind| match kind {
         ResourceKind::Account => false,
         ResourceKind::AnyResource => true,
         kind => hidden.iter().any(|h| h.kind == kind),
-    }
+    })
 }
 
 /// Whether the account's own SCPs explain a failure in a region outside its pair:
@@ -318,7 +318,8 @@ impl ScopeCheck<'_, '_, '_> {
         hidden
             .iter()
             .filter(|h| {
-                rule.spec.resource == ResourceKind::AnyResource || h.kind == rule.spec.resource
+                rule.spec.resource == ResourceKind::AnyResource
+                    || rule.spec.kinds().any(|k| k == h.kind)
             })
             .any(|h| {
                 if let Some(known) = self.cache.get(&(rule_index, region.to_string(), *h)) {

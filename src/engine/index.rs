@@ -10,10 +10,14 @@
 use super::coverage::Coverage;
 use crate::analysis::arn::{self, Arn};
 use crate::inventory::{DynamoTable, Inventory, KeyManager, KmsKey, ReferenceRole};
-use crate::kinds::{Facts, KeyUse, Record, RemoteKeys, ResolvedRef, UNUSABLE_KEY_STATES};
+use crate::kinds::compute::{as_compute, match_keys};
+use crate::kinds::{
+    Facts, KeyUse, Record, RemoteKeys, ResolvedRef, ResourceKind, UNUSABLE_KEY_STATES,
+};
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// A collected key and where it was listed.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +57,11 @@ pub struct Index<'a> {
     regionless: FxHashMap<&'a str, &'a str>,
     /// (account, region, table name) -> the table as collected there.
     dynamodb_tables: FxHashMap<(&'a str, &'a str, &'a str), &'a DynamoTable>,
+    /// (account, region, kind, match key) -> compute records, sorted by ARN (see
+    /// `kinds::compute::match_keys`).
+    compute: FxHashMap<(&'a str, &'a str, ResourceKind, String), Vec<Record<'a>>>,
+    /// ARNs of AWS Config items whose configuration a typed compute record carries.
+    superseded: HashSet<&'a str>,
     pub coverage: Coverage,
 }
 
@@ -77,6 +86,7 @@ impl<'a> Index<'a> {
                         .dynamodb_tables
                         .insert((&account.account_id, &region.region, &table.name), table);
                 }
+                index.add_compute(&account.account_id, region);
                 for resource in &region.resources {
                     if arn::region_of(&resource.arn).is_empty() {
                         index.regionless.insert(&resource.arn, &region.region);
@@ -112,6 +122,38 @@ impl<'a> Index<'a> {
         }
         index.replicated_users = users;
         index
+    }
+
+    /// Indexes the compute records of a region by their match keys, and notes the
+    /// configurations they were read with.
+    fn add_compute(&mut self, account: &'a str, region: &'a crate::inventory::RegionInventory) {
+        let r = region.region.as_str();
+        for (_, _, record) in region.every_record() {
+            let Some(compute) = as_compute(record) else {
+                continue;
+            };
+            for key in match_keys(compute, r) {
+                self.compute
+                    .entry((account, r, record.kind(), key))
+                    .or_default()
+                    .push(record);
+            }
+            match record {
+                Record::LambdaFunction(f) if f.references.is_some() => {
+                    self.superseded.insert(&f.arn);
+                }
+                Record::EcsService(s) if s.task.is_some() => {
+                    if let Some(task) = &s.task_definition {
+                        self.superseded.insert(task);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for list in self.compute.values_mut() {
+            list.sort_by(|a, b| a.arn().cmp(b.arn()));
+            list.dedup_by(|a, b| a.arn() == b.arn());
+        }
     }
 
     fn add_key(&mut self, entry: KeyEntry<'a>) {
@@ -181,6 +223,38 @@ impl<'a> Index<'a> {
 }
 
 impl Facts for Index<'_> {
+    fn counterparts(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        keys: &[String],
+    ) -> Result<Vec<Record<'_>>, String> {
+        let service = kind.spec().map_or("", |s| s.service);
+        if !self.coverage.listed(account, region, service) {
+            return Err(format!(
+                "not collected: {service} in {region} of account {account} was not listed"
+            ));
+        }
+        let mut out: Vec<Record<'_>> = Vec::new();
+        for key in keys {
+            let found = self
+                .compute
+                .get(&(account, region, kind, key.clone()))
+                .map_or(&[][..], Vec::as_slice);
+            for record in found {
+                if !out.iter().any(|r| r.arn() == record.arn()) {
+                    out.push(*record);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn superseded(&self, arn: &str) -> bool {
+        self.superseded.contains(arn)
+    }
+
     fn key_use(&self, account: &str, region: &str, reference: Option<&str>) -> KeyUse {
         let Some(reference) = reference else {
             return KeyUse::Usable;

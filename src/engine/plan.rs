@@ -28,10 +28,12 @@ impl Plan {
             reads_pair: Vec::new(),
         };
         for (i, rule) in rules.rules.iter().enumerate() {
-            match rule.spec.resource {
-                ResourceKind::Account => plan.account.push(i),
-                ResourceKind::AnyResource => plan.any.push(i),
-                kind => plan.by_kind.entry(kind).or_default().push(i),
+            for kind in rule.spec.kinds() {
+                match kind {
+                    ResourceKind::Account => plan.account.push(i),
+                    ResourceKind::AnyResource => plan.any.push(i),
+                    kind => plan.by_kind.entry(kind).or_default().push(i),
+                }
             }
             plan.reads_pair.push(
                 crate::expr::reads_pair(&rule.condition)

@@ -71,10 +71,10 @@ pub struct Outcome {
 /// configuration item may describe a typed resource), typed kinds first.
 fn views<'a>(
     account_id: &'a str,
+    pair: &'a RegionPair,
     account: &'a AccountInventory,
     plan: &Plan,
     index: &'a Index<'a>,
-    pair: &'a RegionPair,
 ) -> Vec<ResourceView<'a>> {
     let mut seen: HashSet<&'a str> = HashSet::new();
     let mut out = Vec::new();
@@ -82,10 +82,9 @@ fn views<'a>(
         for region in &account.regions {
             for record in region.records(*kind) {
                 if seen.insert(record.arn()) {
-                    out.push(
-                        ResourceView::new(record, account_id, &region.region, index)
-                            .with_partner(pair.partner(&region.region)),
-                    );
+                    let view = ResourceView::new(record, account_id, &region.region, index);
+                    let partner = pair.partner(view.place.region);
+                    out.push(view.with_partner(partner));
                 }
             }
         }
@@ -109,10 +108,10 @@ pub fn account(shared: &Shared, account_id: &str) -> AccountResult {
     let views = match shared.by_account.get(account_id) {
         Some(inventory) => views(
             &ctx.account_id_shared,
+            &ctx.pair,
             inventory,
             shared.plan,
             shared.index,
-            &ctx.pair,
         ),
         None => Vec::new(),
     };

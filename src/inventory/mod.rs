@@ -15,8 +15,9 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    Capacity, ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster,
-    GlobalClusterMember, IndexOverrides, IndexThroughput, KeyManager, KmsKey, MultiRegionKeyType,
+    AccountConcurrency, AutoscalingGroup, Capacity, ConfigResource, DbInstance, DynamoReplica,
+    DynamoTable, EcsService, EcsTask, FunctionConcurrency, GlobalCluster, GlobalClusterMember,
+    IndexOverrides, IndexThroughput, KeyManager, KmsKey, LambdaFunction, MultiRegionKeyType,
     Overrides, RdsCluster, Reference, ReferenceRole, ScalingTarget, Secret, SecretReplica,
     Throughput,
 };

@@ -6,13 +6,16 @@
 //! an inventory of a large estate stays small. Optional fields are `None` when the
 //! collector could not read them.
 
+pub use crate::kinds::autoscaling_group::AutoscalingGroup;
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{
     Capacity, DynamoReplica, DynamoTable, IndexOverrides, IndexThroughput, Overrides,
     ScalingTarget, Throughput,
 };
+pub use crate::kinds::ecs_service::{EcsService, EcsTask};
 pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
+pub use crate::kinds::lambda_function::{AccountConcurrency, FunctionConcurrency, LambdaFunction};
 pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
 pub use crate::kinds::secret::{Secret, SecretReplica};

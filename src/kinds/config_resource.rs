@@ -107,6 +107,11 @@ const FIELDS: &[FieldDoc] = &[
         "bool",
         "Whether the type makes calls at request time (functions, task definitions, state machines, rules, topics, APIs, ...).",
     ),
+    field(
+        "superseded",
+        "bool",
+        "Whether a typed compute record (a `lambda_function`, or an `ecs_service` running this task definition) carries the same configuration, read directly: compute rules judge that record instead.",
+    ),
     derived(
         "references",
         "list(map)",
@@ -192,33 +197,35 @@ impl Fields for ReferenceView<'_> {
     }
 }
 
-fn reference_list<'a>(refs: impl Iterator<Item = ResolvedRef<'a>>) -> Boxed<'a> {
+pub(crate) fn reference_list<'a>(refs: impl Iterator<Item = ResolvedRef<'a>>) -> Boxed<'a> {
     value::list(
         refs.map(|x| Box::new(Object(ReferenceView(x))) as Boxed<'a>)
             .collect(),
     )
 }
 
-impl ConfigResource {
-    /// The references with their regions resolved. Region-less ARNs (S3 buckets)
-    /// take the region the inventory lists them in; those it does not know are
-    /// dropped: their region cannot be claimed.
-    fn resolved<'a>(&'a self, at: &Place<'a>) -> Option<Vec<ResolvedRef<'a>>> {
-        self.references.as_ref().map(|refs| {
-            refs.iter()
-                .filter_map(|x| {
-                    let region = if x.region.is_empty() {
-                        at.facts.region_of_regionless(&x.target)?
-                    } else {
-                        x.region.as_str()
-                    };
-                    Some(ResolvedRef {
-                        reference: x,
-                        region,
-                    })
-                })
-                .collect()
+/// References with their regions resolved. Region-less ARNs (S3 buckets) take
+/// the region the inventory lists them in; those it does not know are dropped:
+/// their region cannot be claimed.
+pub(crate) fn resolve<'a>(refs: &'a [Reference], at: &Place<'a>) -> Vec<ResolvedRef<'a>> {
+    refs.iter()
+        .filter_map(|x| {
+            let region = if x.region.is_empty() {
+                at.facts.region_of_regionless(&x.target)?
+            } else {
+                x.region.as_str()
+            };
+            Some(ResolvedRef {
+                reference: x,
+                region,
+            })
         })
+        .collect()
+}
+
+impl ConfigResource {
+    fn resolved<'a>(&'a self, at: &Place<'a>) -> Option<Vec<ResolvedRef<'a>>> {
+        self.references.as_ref().map(|refs| resolve(refs, at))
     }
 }
 
@@ -272,6 +279,7 @@ impl Kind for ConfigResource {
         match name {
             "resource_type" => Some(value::text(&self.resource_type)),
             "compute" => Some(value::boolean(is_compute_type(&self.resource_type))),
+            "superseded" => Some(value::boolean(at.facts.superseded(&self.arn))),
             "references_error" => value::opt_text(self.references_error.as_deref()),
             "references" => self
                 .resolved(at)

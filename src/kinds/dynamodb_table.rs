@@ -306,7 +306,7 @@ impl DynamoTable {
     /// The replica of this table in the partner region, as collected there.
     fn partner<'a>(&self, at: &Place<'a>) -> Option<&'a DynamoTable> {
         at.facts
-            .dynamodb_table(at.account_id, at.partner?, &self.name)
+            .dynamodb_table(at.account_id, at.partner_region?, &self.name)
     }
 
     /// The ceiling of this table, or of its partner replica, in one dimension.

@@ -5,6 +5,7 @@
 
 use super::config_resource::{Reference, ReferenceRole};
 use super::dynamodb_table::DynamoTable;
+use super::{Record, ResourceKind};
 
 /// Key states in which a key cannot encrypt or decrypt: the data it protects in
 /// that region cannot be read (KMS developer guide, "Key states of AWS KMS keys").
@@ -74,6 +75,22 @@ pub trait Facts: Sync {
     /// replica of a global table there, whose own description and scalable targets
     /// say what it can serve.
     fn dynamodb_table(&self, account: &str, region: &str, name: &str) -> Option<&DynamoTable>;
+    /// The records of `kind` in an account and region matching any of `keys` (see
+    /// `compute::match_keys`), same-name matches first. `Err` (why) when the
+    /// region's listing of that kind is incomplete or was not read: absence there
+    /// proves nothing.
+    fn counterparts(
+        &self,
+        account: &str,
+        region: &str,
+        kind: ResourceKind,
+        keys: &[String],
+    ) -> Result<Vec<Record<'_>>, String>;
+
+    /// Whether a typed compute record carries the configuration an AWS Config item
+    /// of this ARN describes (a function, a task definition an ECS service runs),
+    /// so the item is not judged a second time.
+    fn superseded(&self, arn: &str) -> bool;
 }
 
 /// No facts at all: every key unknown, no membership, nothing resolved. For
@@ -105,5 +122,19 @@ impl Facts for NoFacts {
 
     fn dynamodb_table(&self, _: &str, _: &str, _: &str) -> Option<&DynamoTable> {
         None
+    }
+
+    fn counterparts(
+        &self,
+        _: &str,
+        _: &str,
+        _: ResourceKind,
+        _: &[String],
+    ) -> Result<Vec<Record<'_>>, String> {
+        Err("no inventory".to_string())
+    }
+
+    fn superseded(&self, _: &str) -> bool {
+        false
     }
 }

@@ -9,13 +9,17 @@
 //! collector's IAM policy. Tests walk [`ALL`], so a kind without field docs, a
 //! view, listings or corpus bodies fails them.
 
+pub mod autoscaling_group;
+pub mod compute;
 pub mod config_resource;
 pub mod db_instance;
 pub mod dynamodb_capacity;
 pub mod dynamodb_table;
+pub mod ecs_service;
 pub mod facts;
 pub mod fields_doc;
 pub mod kms_key;
+pub mod lambda_function;
 pub mod raw_json;
 pub mod rds_cluster;
 pub mod rds_global_cluster;
@@ -281,6 +285,12 @@ kinds! {
     /// The same global cluster may appear in several regions; consumers dedupe by ARN.
     RdsGlobalCluster(rds_global_cluster::GlobalCluster) in rds_global_clusters,
     DbInstance(db_instance::DbInstance) in db_instances,
+    /// Lambda functions, read directly (configuration, concurrency).
+    LambdaFunction(lambda_function::LambdaFunction) in lambda_functions,
+    /// ECS services with the task definition each runs.
+    EcsService(ecs_service::EcsService) in ecs_services,
+    /// EC2 Auto Scaling groups.
+    AutoscalingGroup(autoscaling_group::AutoscalingGroup) in autoscaling_groups,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,

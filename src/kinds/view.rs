@@ -86,9 +86,8 @@ pub struct Place<'a> {
     pub account_id: &'a str,
     /// The view's region (see [`super::Kind::view_region`]): empty for a global service.
     pub region: &'a str,
-    /// The other region of the account's pair, when the view's region is in it:
-    /// for fields that compare a resource with its copy there.
-    pub partner: Option<&'a str>,
+    /// The other region of the account's pair, when the view's region is in it.
+    pub partner_region: Option<&'a str>,
     pub facts: &'a dyn Facts,
 }
 
@@ -118,15 +117,15 @@ impl<'a> ResourceView<'a> {
             place: Place {
                 account_id,
                 region: record.view_region(listed_in),
-                partner: None,
+                partner_region: None,
                 facts,
             },
         }
     }
 
-    /// The same view, knowing the partner of its region in the account's pair.
-    pub fn with_partner(mut self, partner: Option<&'a str>) -> ResourceView<'a> {
-        self.place.partner = partner;
+    /// The same view, knowing the partner of its region (for counterparts).
+    pub fn with_partner(mut self, partner_region: Option<&'a str>) -> ResourceView<'a> {
+        self.place.partner_region = partner_region;
         self
     }
 

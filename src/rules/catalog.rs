@@ -216,7 +216,7 @@ pub fn reference_markdown(rules: &RuleSet) -> String {
             s.title,
             r.severity,
             s.category,
-            s.resource.as_str(),
+            s.kinds().map(|k| k.as_str()).collect::<Vec<_>>().join(", "),
             s.precision,
             s.since,
             s.rationale.trim(),

@@ -169,8 +169,10 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
     let mut compile = |key: &str, source: &str| -> Option<Expression> {
         match Expression::compile(source) {
             Ok(expression) => {
-                for why in check_expression(spec.resource, &expression) {
-                    problem(Code::RuleModel, key, format!("{key}: {why}"));
+                for kind in spec.kinds() {
+                    for why in check_expression(kind, &expression) {
+                        problem(Code::RuleModel, key, format!("{key}: {why}"));
+                    }
                 }
                 Some(expression)
             }

@@ -107,6 +107,11 @@ pub struct RuleSpec {
     pub category: Category,
     /// What the rule is evaluated against.
     pub resource: ResourceKind,
+    /// Further resource kinds the same expressions judge (each must have every
+    /// field they read): the hot path of a function read directly and of one AWS
+    /// Config describes is one rule.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<ResourceKind>,
     /// Why it matters for active-active.
     pub rationale: String,
     pub remediation: Remediation,
@@ -125,6 +130,13 @@ pub struct RuleSpec {
     /// Confidence for SARIF consumers: `very-high`, `high`, `medium`, `low`.
     #[serde(default = "default_precision")]
     pub precision: String,
+}
+
+impl RuleSpec {
+    /// Every kind the rule is evaluated against: `resource`, then `also`.
+    pub fn kinds(&self) -> impl Iterator<Item = ResourceKind> + '_ {
+        std::iter::once(self.resource).chain(self.also.iter().copied())
+    }
 }
 
 fn default_precision() -> String {

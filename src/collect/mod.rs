@@ -8,10 +8,12 @@
 
 mod accounts;
 mod clients;
+mod cloudfront;
 mod config_service;
 mod credentials;
 mod dynamodb;
 pub(crate) mod gaps;
+mod globalaccelerator;
 mod integrity;
 mod kms;
 mod org;
@@ -19,6 +21,7 @@ mod pacing;
 mod plan;
 mod progress;
 mod rds;
+mod route53;
 mod secrets;
 mod services;
 mod sweep;

@@ -15,8 +15,10 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
+    Accelerator, AcceleratorEndpoint, AcceleratorListener, CacheBehavior, CloudFrontOrigin,
+    ConfigResource, DbInstance, Distribution, DynamoReplica, DynamoTable, EndpointGroup,
+    GlobalCluster, GlobalClusterMember, HealthCheck, KeyManager, KmsKey, MultiRegionKeyType,
+    OriginGroup, RdsCluster, RecordGroup, RecordMember, Reference, ReferenceRole, Secret,
     SecretReplica,
 };
 

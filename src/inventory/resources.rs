@@ -6,10 +6,18 @@
 //! an inventory of a large estate stays small. Optional fields are `None` when the
 //! collector could not read them.
 
+pub use crate::kinds::cloudfront_distribution::{
+    CacheBehavior, CloudFrontOrigin, Distribution, OriginGroup,
+};
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{DynamoReplica, DynamoTable};
+pub use crate::kinds::global_accelerator::{
+    Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup,
+};
 pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
 pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
+pub use crate::kinds::route53_health_check::HealthCheck;
+pub use crate::kinds::route53_record_group::{RecordGroup, RecordMember};
 pub use crate::kinds::secret::{Secret, SecretReplica};

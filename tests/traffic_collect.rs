@@ -181,12 +181,12 @@ fn findings(inv: &Inventory) -> Vec<String> {
     out
 }
 
-/// `service region operation code` of every gap.
+/// `service region operation code` of every gap of the global services.
 fn gaps(inv: &Inventory) -> Vec<String> {
     let mut out: Vec<String> = inv
         .gaps
         .iter()
-        .filter(|g| g.service != "config")
+        .filter(|g| regionready::kinds::GLOBAL_SERVICES.contains(&g.service.as_str()))
         .map(|g| {
             format!(
                 "{} {} {} {}",
@@ -316,7 +316,8 @@ fn the_emulated_stack_is_read_and_judged_exactly() {
     let mut want = want;
     want.sort();
     pretty_assertions::assert_eq!(got, want);
-    let got = replace_all(findings(&inv), &names);
+    let mut got = replace_all(findings(&inv), &names);
+    got.sort();
     let mut want: Vec<String> = [
         // api: us-east-1 and ap-southeast-2; auth and pay point at customer host
         // names, whose region cannot be read.
@@ -345,6 +346,232 @@ fn the_emulated_stack_is_read_and_judged_exactly() {
     .iter()
     .map(|l| l.replace("<r53>", "arn:aws:route53:::hostedzone/<zone>/recordset"))
     .collect();
+    want.sort();
+    pretty_assertions::assert_eq!(got, want);
+}
+
+/// Every page of every listing is followed, as AWS pages them: zones and health
+/// checks by `Marker`/`NextMarker`/`IsTruncated`, records by `NextRecordName`/
+/// `NextRecordType`/`NextRecordIdentifier` (a routing group split across two
+/// pages is one group), distributions by `NextMarker`, accelerators by
+/// `NextToken`. A private zone is read like a public one. The emulator pages
+/// none of these: recorded bodies only.
+#[test]
+fn every_page_is_read_and_groups_span_pages() {
+    let moto = Moto::start();
+    let once = |op: &str, path: &str| Rule::new(op, recorded(path)).times(1);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: vec![
+                once("ListHostedZones", "route53/ListHostedZones/page-1-of-2.xml"),
+                once("ListHostedZones", "route53/ListHostedZones/page-2-of-2.xml"),
+                Rule::new(
+                    "ListResourceRecordSets",
+                    recorded("route53/ListResourceRecordSets/failover-ttl-300.xml"),
+                )
+                .path_contains("Z9876543210ZYXWVUTSRQ"),
+                once(
+                    "ListResourceRecordSets",
+                    "route53/ListResourceRecordSets/page-1-of-2.xml",
+                )
+                .path_contains("Z0123456789ABCDEFGHIJ"),
+                Rule::new(
+                    "ListResourceRecordSets",
+                    recorded("route53/ListResourceRecordSets/page-2-of-2.xml"),
+                )
+                .path_contains("name=app.example.com"),
+                once(
+                    "ListHealthChecks",
+                    "route53/ListHealthChecks/page-1-of-2.xml",
+                ),
+                once(
+                    "ListHealthChecks",
+                    "route53/ListHealthChecks/page-2-of-2.xml",
+                ),
+                once(
+                    "ListDistributions",
+                    "cloudfront/ListDistributions/page-1-of-2.xml",
+                ),
+                once(
+                    "ListDistributions",
+                    "cloudfront/ListDistributions/page-2-of-2.xml",
+                ),
+                once(
+                    "ListAccelerators",
+                    "globalaccelerator/ListAccelerators/page-1-of-2.json",
+                ),
+                once(
+                    "ListAccelerators",
+                    "globalaccelerator/ListAccelerators/page-2-of-2.json",
+                ),
+                Rule::new(
+                    "ListListeners",
+                    recorded("globalaccelerator/ListListeners/none.json"),
+                )
+                .body_contains("abcdefgh-2"),
+                Rule::new(
+                    "ListListeners",
+                    recorded("globalaccelerator/ListListeners/tcp-443.json"),
+                ),
+                Rule::new(
+                    "ListEndpointGroups",
+                    recorded("globalaccelerator/ListEndpointGroups/partner-dialed-to-zero.json"),
+                ),
+                Rule::new(
+                    "ListGlobalTables",
+                    corpus("dynamodb/ListGlobalTables/none.json"),
+                ),
+            ],
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, inv) = collect(&proxy, dir.path());
+    assert_eq!(gaps(&inv), Vec::<String>::new());
+    let elb =
+        |name: &str, region: &str| format!("dualstack.web-{name}.{region}.elb.amazonaws.com.");
+    let mut want = vec![
+        format!("eu-west-1 group example.com. app.example.com. A private=false use1[us-east-1 hc=7a1f3c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b ete=true ttl=- to={}] euw1[eu-west-1 hc=8b2a4d3f-5c6e-4f7a-9b0c-1d2e3f4a5b6c ete=true ttl=- to={}]", elb("use1-1234567890", "us-east-1"), elb("euw1-0987654321", "eu-west-1")),
+        "eu-west-1 group internal.example.com. pay.example.com. CNAME private=true primary[PRIMARY hc=7a1f3c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b ete=- ttl=300 to=pay-use1.example.com] secondary[SECONDARY hc=- ete=- ttl=300 to=pay-euw1.example.com]".to_string(),
+        "eu-west-1 check 7a1f3c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b HTTPS disabled=false inverted=false https://web-use1.example.com:443/health used_by=[\"app.example.com. A in example.com.\", \"pay.example.com. CNAME in internal.example.com.\"] complete=true".to_string(),
+        "eu-west-1 check 8b2a4d3f-5c6e-4f7a-9b0c-1d2e3f4a5b6c HTTPS disabled=false inverted=false https://web-euw1.example.com:443/health used_by=[\"app.example.com. A in example.com.\"] complete=true".to_string(),
+        // The second accelerator has no listener; the first's partner group is dialed to 0.
+        "eu-west-1 accelerator auth-api enabled=true Some([\"Some(\\\"TCP\\\") [\\\"443\\\"] Some([\\\"eu-west-1@0:128\\\", \\\"us-east-1@100:128\\\"])\"])".to_string(),
+        "eu-west-1 accelerator payments-api enabled=true Some([])".to_string(),
+        "eu-west-1 distribution E1A2B3C4D5E6F7 enabled=true origins=[\"web-use1=web-use1-1234567890.us-east-1.elb.amazonaws.com\", \"web-euw1=web-euw1-0987654321.eu-west-1.elb.amazonaws.com\"] groups=[\"web-both-regions=[\\\"web-use1\\\", \\\"web-euw1\\\"][500, 502, 503, 504]\"] behaviors=[\"*->web-both-regions\"]".to_string(),
+        "eu-west-1 distribution E7F6E5D4C3B2A1 enabled=true origins=[\"shop-use1=shop-use1-1234567890.us-east-1.elb.amazonaws.com\"] groups=[] behaviors=[\"*->shop-use1\"]".to_string(),
+    ];
+    want.sort();
+    let mut got = records(&inv);
+    got.sort();
+    pretty_assertions::assert_eq!(got, want);
+    // One request per page: 2 zone pages, 2 + 1 record pages, 2 check pages, 2
+    // distribution pages, 2 accelerator pages, a listener listing per accelerator,
+    // an endpoint group listing per listener.
+    let ops = proxy.operations();
+    let count = |op: &str| ops.get(op).copied().unwrap_or_default();
+    assert_eq!(
+        [
+            count("ListHostedZones"),
+            count("ListResourceRecordSets"),
+            count("ListHealthChecks"),
+            count("ListDistributions"),
+            count("ListAccelerators"),
+            count("ListListeners"),
+            count("ListEndpointGroups"),
+        ],
+        [2, 3, 2, 2, 2, 2, 1]
+    );
+    // The dial at 0 is not a missing region; the accelerator without a listener
+    // serves nothing.
+    let got = findings(&inv);
+    let acc =
+        "arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh";
+    for want in [
+        format!("pass RR-TRF-005 global {acc}"),
+        format!("fail RR-TRF-005 global {acc}-2"),
+        "pass RR-EDGE-001 global arn:aws:cloudfront::123456789012:distribution/E1A2B3C4D5E6F7"
+            .to_string(),
+        "fail RR-EDGE-001 global arn:aws:cloudfront::123456789012:distribution/E7F6E5D4C3B2A1"
+            .to_string(),
+        "pass RR-TRF-001 global arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ/recordset/app.example.com/A".to_string(),
+        "fail RR-TRF-004 global arn:aws:route53:::hostedzone/Z9876543210ZYXWVUTSRQ/recordset/pay.example.com/CNAME".to_string(),
+    ] {
+        assert!(got.contains(&want), "{want} not in {got:#?}");
+    }
+}
+
+/// A failed read makes unknown exactly what it could have changed: a zone whose
+/// records were throttled hides the routing groups (one unknown per rule under
+/// `global`, naming the gap) but not the other zone's groups; health checks seen
+/// in use are still judged, a disabled or inverted one not seen in use is
+/// unknown; Global Accelerator denied makes its rule unknown; CloudFront, read,
+/// is judged as usual.
+#[test]
+fn a_failed_read_makes_unknown_only_what_it_hides() {
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: vec![
+                Rule::new(
+                    "ListHostedZones",
+                    recorded("route53/ListHostedZones/zones.xml"),
+                ),
+                Rule::new(
+                    "ListResourceRecordSets",
+                    recorded("route53/ListResourceRecordSets/error-400-Throttling.xml"),
+                )
+                .path_contains("Z9876543210ZYXWVUTSRQ"),
+                Rule::new(
+                    "ListResourceRecordSets",
+                    recorded("route53/ListResourceRecordSets/latency-one-pair-region.xml"),
+                ),
+                Rule::new(
+                    "ListHealthChecks",
+                    recorded("route53/ListHealthChecks/checks.xml"),
+                ),
+                Rule::new(
+                    "ListDistributions",
+                    recorded("cloudfront/ListDistributions/single-regional-origin.xml"),
+                ),
+                Rule::new(
+                    "ListAccelerators",
+                    recorded(
+                        "globalaccelerator/ListAccelerators/error-400-AccessDeniedException.json",
+                    ),
+                ),
+                Rule::new(
+                    "ListGlobalTables",
+                    corpus("dynamodb/ListGlobalTables/none.json"),
+                ),
+            ],
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, inv) = collect(&proxy, dir.path());
+    assert_eq!(
+        gaps(&inv),
+        [
+            "globalaccelerator us-west-2 ListAccelerators AccessDeniedException",
+            "route53 us-east-1 ListResourceRecordSets Throttling",
+        ]
+    );
+    let throttled = inv
+        .gaps
+        .iter()
+        .find(|g| g.service == "route53")
+        .expect("route53 gap");
+    assert!(
+        throttled.message.contains("Z9876543210ZYXWVUTSRQ"),
+        "{}",
+        throttled.message
+    );
+    let got = findings(&inv);
+    let zone = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ/recordset";
+    let check = "arn:aws:route53:::healthcheck";
+    let want = vec![
+        // Unaffected services and zones are judged as usual.
+        "fail RR-EDGE-001 global arn:aws:cloudfront::123456789012:distribution/E7F6E5D4C3B2A1"
+            .to_string(),
+        format!("fail RR-TRF-001 global {zone}/api.example.com/A"),
+        format!("pass RR-TRF-002 global {zone}/api.example.com/A"),
+        // In use (seen in the zone that was read): judged.
+        format!("pass RR-TRF-003 global {check}/7a1f3c2e-4b5d-4e6f-8a9b-0c1d2e3f4a5b"),
+        // Not seen in use, and healthy settings: nothing to decide.
+        format!("pass RR-TRF-003 global {check}/8b2a4d3f-5c6e-4f7a-9b0c-1d2e3f4a5b6c"),
+        // Disabled / inverted, maybe used in the zone that was not read.
+        format!("unknown RR-TRF-003 global {check}/0d4c6f5b-7e8a-4b9c-1d2e-3f4a5b6c7d8e"),
+        format!("unknown RR-TRF-003 global {check}/9c3b5e4a-6d7f-4a8b-0c1d-2e3f4a5b6c7d"),
+        // The throttled zone's groups: one unknown per rule over them.
+        "unknown RR-TRF-001 global arn:aws:route53::123456789012:*".to_string(),
+        "unknown RR-TRF-002 global arn:aws:route53::123456789012:*".to_string(),
+        "unknown RR-TRF-004 global arn:aws:route53::123456789012:*".to_string(),
+        "unknown RR-TRF-005 global arn:aws:globalaccelerator::123456789012:*".to_string(),
+    ];
+    let mut want = want;
     want.sort();
     pretty_assertions::assert_eq!(got, want);
 }

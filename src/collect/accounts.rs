@@ -67,7 +67,8 @@ pub(crate) async fn collect(
             return None;
         }
     };
-    // The global services are read once, with the first pair region's part.
+    // The global services are read once, with the part of the first pair region
+    // (the plan sorts the pair: the same region on every scan).
     let first = plan.pair_regions.first().map(String::as_str);
     let full = plan
         .pair_regions

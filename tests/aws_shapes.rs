@@ -88,6 +88,11 @@ fn organization() -> Vec<Rule> {
             "DescribeConfigurationAggregators",
             corpus("config/DescribeConfigurationAggregators/none.json"),
         ),
+        // Global Accelerator is not emulated (HTTP 500); no account here has one.
+        Rule::new(
+            "ListAccelerators",
+            corpus("globalaccelerator/ListAccelerators/none.json"),
+        ),
         Rule::new(
             "AssumeRole",
             corpus("sts/AssumeRole/member-222222222222.xml"),

@@ -124,6 +124,18 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     // Data stores without the residency tag.
     ("RR-RES-002", "arn:aws:s3:::helios-analytics-raw-events"),
     ("RR-RES-002", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
+    // A latency name over us-east-1 and ap-southeast-2: eu-west-1 never gets its traffic.
+    ("RR-TRF-001", "arn:aws:route53:::hostedzone/Z04H3L1OSPAY7EXAMPLE/recordset/checkout.heliospay.com/A"),
+    // Weighted aliases with no health check and no evaluate target health.
+    ("RR-TRF-002", "arn:aws:route53:::hostedzone/Z04H3L1OSPAY7EXAMPLE/recordset/merchants.heliospay.com/A"),
+    // A disabled health check deciding the routing of status.heliospay.com.
+    ("RR-TRF-003", "arn:aws:route53:::healthcheck/5b4c1e30-9d6f-4a0c-9e2d-3f4051627384"),
+    // Failover records cached 300 s.
+    ("RR-TRF-004", "arn:aws:route53:::hostedzone/Z04H3L1OSPAY7EXAMPLE/recordset/webhooks.heliospay.com/CNAME"),
+    // An accelerator with endpoint groups in us-east-1 only.
+    ("RR-TRF-005", "arn:aws:globalaccelerator::418295736402:accelerator/7a2e3b4c-5d6e-4f70-9b0c-1d2e3f4a5b6c"),
+    // A distribution whose only origin is a us-east-1 load balancer.
+    ("RR-EDGE-001", "arn:aws:cloudfront::418295736402:distribution/E2HELIOSDOCS"),
 ];
 
 /// Correctly built resources: no rule may fail on them.
@@ -160,6 +172,11 @@ const COMPLIANT: &[&str] = &[
     "arn:aws:s3:::helios-eu-kyc-documents",
     "arn:aws:iam::418295736402:root",
     "arn:aws:iam::530741926318:root",
+    "arn:aws:route53:::hostedzone/Z04H3L1OSPAY7EXAMPLE/recordset/api.heliospay.com/A",
+    "arn:aws:route53:::hostedzone/Z04H3L1OSPAY7EXAMPLE/recordset/auth.heliospay.com/CNAME",
+    "arn:aws:route53:::healthcheck/3f2a9c1e-7b4d-4e8a-9c0b-1d2e3f405162",
+    "arn:aws:globalaccelerator::418295736402:accelerator/6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
+    "arn:aws:cloudfront::418295736402:distribution/E1HELIOSCHECKOUT",
 ];
 
 const CATEGORIES: &[&str] = &[
@@ -171,6 +188,8 @@ const CATEGORIES: &[&str] = &[
     "regions",
     "residency",
     "capacity",
+    "traffic",
+    "edge",
 ];
 
 #[test]

@@ -41,8 +41,14 @@ const REPLICATED_COPY_FIELDS: &[&str] = &[
 /// Shared compute fields a kind documents but whose source the collector does not
 /// read for it, so they are always absent (rules reading them say unknown):
 /// Auto Scaling groups' user data and AMIs are not read, so they have no
-/// configuration references or environment.
+/// configuration references or environment; the tags of the global traffic and
+/// edge resources (Route 53, Global Accelerator, CloudFront) are not read, since no
+/// rule judges them by tag and they hold no data (residency).
 const NEVER_READ: &[(&str, &str)] = &[
+    ("route53_record_group", "tags"),
+    ("route53_health_check", "tags"),
+    ("global_accelerator", "tags"),
+    ("cloudfront_distribution", "tags"),
     ("autoscaling_group", "references"),
     ("autoscaling_group", "cross_region_references"),
     ("autoscaling_group", "environment_variables"),

@@ -211,9 +211,14 @@ fn global_table_patch() -> Rule {
 /// bodies (`tests/corpus/`): the emulator does not implement ListGlobalTables (no
 /// legacy global table here: AWS answers an empty list) nor
 /// DescribeConfigurationAggregatorSourcesStatus (the organization aggregator's
-/// sources all up to date).
+/// sources all up to date), nor Global Accelerator (HTTP 500: AWS answers an
+/// account without accelerators with an empty list).
 fn emulator_gaps() -> Vec<Rule> {
     vec![
+        Rule::new(
+            "ListAccelerators",
+            corpus("globalaccelerator/ListAccelerators/none.json"),
+        ),
         Rule::new(
             "ListGlobalTables",
             corpus("dynamodb/ListGlobalTables/none.json"),

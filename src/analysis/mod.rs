@@ -4,6 +4,7 @@
 //! the organization, are judged in `engine::scp`).
 
 pub mod arn;
+pub mod endpoints;
 pub mod partitions;
 pub mod references;
 pub mod regions;

@@ -1,12 +1,13 @@
 //! One account: its session, its region pair, then every region read in parallel
 //! (full reads in the pair, a cheap listing elsewhere).
 
-use super::clients::{RegionClients, Session};
+use super::clients::{GlobalClients, RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
 use super::{
-    autoscaling, autoscaling_targets, dynamodb, ecs, kms, lambda, rds, secrets, sweep, tagging,
+    autoscaling, autoscaling_targets, cloudfront, dynamodb, ecs, globalaccelerator, kms, lambda,
+    rds, route53, secrets, sweep, tagging,
 };
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
@@ -69,10 +70,13 @@ pub(crate) async fn collect(
             return None;
         }
     };
+    // The global services are read once, with the part of the first pair region
+    // (the plan sorts the pair: the same region on every scan).
+    let first = plan.pair_regions.first().map(String::as_str);
     let full = plan
         .pair_regions
         .iter()
-        .map(|r| pair_region(ctx, &session, shared, account, r));
+        .map(|r| pair_region(ctx, &session, shared, account, r, first == Some(r.as_str())));
     let cheap = plan
         .sweep_regions
         .iter()
@@ -101,6 +105,7 @@ async fn pair_region(
     shared: &Shared<'_>,
     account: &str,
     region: &str,
+    first_pair_region: bool,
 ) -> RegionInventory {
     let c = RegionClients::new(session, region);
     // Tags of the region's resources, read once before the collectors that use them.
@@ -182,6 +187,10 @@ async fn pair_region(
             }
         }),
     ];
+    let mut parts = parts;
+    if first_pair_region {
+        parts.push(Box::pin(global(ctx, session, shared, account, region)));
+    }
     let mut inventory = RegionInventory {
         region: region.to_string(),
         ..RegionInventory::default()
@@ -191,6 +200,37 @@ async fn pair_region(
     }
     ctx.progress.unit_done();
     inventory
+}
+
+/// The global services of the account (Route 53, Global Accelerator,
+/// CloudFront), read once and filed in its first pair region: their views are
+/// judged under `global` whatever region holds them.
+async fn global(
+    ctx: &Ctx,
+    session: &Session,
+    shared: &Shared<'_>,
+    account: &str,
+    region: &str,
+) -> RegionInventory {
+    let g = GlobalClients::new(session, shared.partition, region);
+    let accelerators = async {
+        match &g.globalaccelerator {
+            Some(client) => globalaccelerator::collect(ctx, client, account).await,
+            None => Vec::new(),
+        }
+    };
+    let (route53, global_accelerators, cloudfront_distributions) = tokio::join!(
+        route53::collect(ctx, &g.route53, account, &g.region, shared.partition),
+        accelerators,
+        cloudfront::collect(ctx, &g.cloudfront, account, &g.region),
+    );
+    RegionInventory {
+        route53_record_groups: route53.groups,
+        route53_health_checks: route53.health_checks,
+        global_accelerators,
+        cloudfront_distributions,
+        ..RegionInventory::default()
+    }
 }
 
 /// The part of a region one service's collector reads.

@@ -233,3 +233,52 @@ impl RegionClients {
         }
     }
 }
+
+/// The clients of the global services of one account: Route 53 and CloudFront
+/// at the partition's global region, Global Accelerator at us-west-2 (the `aws`
+/// partition only: the service exists nowhere else).
+#[derive(Clone)]
+pub(crate) struct GlobalClients {
+    pub route53: aws_sdk_route53::Client,
+    pub cloudfront: aws_sdk_cloudfront::Client,
+    pub globalaccelerator: Option<aws_sdk_globalaccelerator::Client>,
+    /// The region Route 53 and CloudFront are signed for.
+    pub region: String,
+}
+
+/// The region a partition's global services (Route 53, CloudFront) answer in.
+pub(crate) fn global_region(partition: &str, fallback: &str) -> String {
+    match partition {
+        "aws" => DEFAULT_GLOBAL_REGION,
+        "aws-cn" => "cn-northwest-1",
+        "aws-us-gov" => "us-gov-west-1",
+        _ => fallback,
+    }
+    .to_string()
+}
+
+impl GlobalClients {
+    /// `fallback` is the region to sign for in a partition whose global region
+    /// this build does not know: the account's first pair region.
+    pub(crate) fn new(session: &Session, partition: &str, fallback: &str) -> GlobalClients {
+        let region = global_region(partition, fallback);
+        let config = in_region(&session.config, &region);
+        let ga_region = super::globalaccelerator::API_REGION;
+        let ga_config = in_region(&session.config, ga_region);
+        GlobalClients {
+            route53: aws_sdk_route53::Client::from_conf(
+                service_config!(aws_sdk_route53, session, &config, &region).build(),
+            ),
+            cloudfront: aws_sdk_cloudfront::Client::from_conf(
+                service_config!(aws_sdk_cloudfront, session, &config, &region).build(),
+            ),
+            globalaccelerator: (partition == "aws").then(|| {
+                aws_sdk_globalaccelerator::Client::from_conf(
+                    service_config!(aws_sdk_globalaccelerator, session, &ga_config, ga_region)
+                        .build(),
+                )
+            }),
+            region,
+        }
+    }
+}

@@ -135,6 +135,28 @@ pub const SERVICES: &[Service] = &[
             "SelectAggregateResourceConfig",
         ],
     },
+    Service {
+        file: "route53.rs",
+        iam: "route53",
+        model: "route53",
+        actions: &[
+            "ListHealthChecks",
+            "ListHostedZones",
+            "ListResourceRecordSets",
+        ],
+    },
+    Service {
+        file: "globalaccelerator.rs",
+        iam: "globalaccelerator",
+        model: "globalaccelerator",
+        actions: &["ListAccelerators", "ListEndpointGroups", "ListListeners"],
+    },
+    Service {
+        file: "cloudfront.rs",
+        iam: "cloudfront",
+        model: "cloudfront",
+        actions: &["ListDistributions"],
+    },
 ];
 
 /// The action that enters member accounts: granted on the member role only.

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::expr::budget::Meter;
 use crate::inventory::Gap;
 use crate::kinds::value::{self, Boxed, Fields, Object};
-use crate::kinds::{ResourceKind, ALL};
+use crate::kinds::{ResourceKind, ALL, GLOBAL_SERVICES};
 use crate::rules::{Rule, RuleSet};
 use cel::Context;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -126,6 +126,37 @@ pub fn outcomes(
             .map(|kind| Hidden { kind, listed: None })
             .collect();
         if hidden.is_empty() {
+            continue;
+        }
+        // A global service is read once per account, from whichever region its API
+        // lives in: what it hid is judged under `global`, as its resources are.
+        if GLOBAL_SERVICES.contains(&gap.service.as_str()) {
+            // What is known of the hidden resources: their type, that they hold no
+            // data, carry no tags and are not compute, so rules over every
+            // resource that need more are not made unknown by them.
+            let hidden: BTreeSet<Hidden> = hidden
+                .iter()
+                .map(|h| Hidden {
+                    kind: h.kind,
+                    listed: h.kind.spec().map(|s| (s.resource_type, s.data_store)),
+                })
+                .collect();
+            for (ri, rule) in rules.rules.iter().enumerate() {
+                if affects(rule, &hidden) && scope.can_apply(ri, rule, "global", &hidden) {
+                    add(GapOutcome {
+                        rule_index: ri,
+                        arn: format!("arn:{partition}:{}::{account}:*", gap.service),
+                        resource_type: "AWS::Region",
+                        region: "global".into(),
+                        message: format!(
+                            "not assessed: {} could not be listed ({detail})",
+                            gap.service
+                        ),
+                        gaps: vec![gi],
+                        blocked_sweep: false,
+                    });
+                }
+            }
             continue;
         }
         // Outside the pair the same listings yield plain resources of those types,

@@ -15,11 +15,12 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    AccountConcurrency, AutoscalingGroup, Capacity, ConfigResource, DbInstance, DynamoReplica,
-    DynamoTable, EcsService, EcsTask, FunctionConcurrency, GlobalCluster, GlobalClusterMember,
-    IndexOverrides, IndexThroughput, KeyManager, KmsKey, LambdaFunction, MultiRegionKeyType,
-    Overrides, RdsCluster, Reference, ReferenceRole, ScalingTarget, Secret, SecretReplica,
-    Throughput,
+    Accelerator, AcceleratorEndpoint, AcceleratorListener, AccountConcurrency, AutoscalingGroup,
+    CacheBehavior, Capacity, CloudFrontOrigin, ConfigResource, DbInstance, Distribution,
+    DynamoReplica, DynamoTable, EcsService, EcsTask, EndpointGroup, FunctionConcurrency,
+    GlobalCluster, GlobalClusterMember, HealthCheck, IndexOverrides, IndexThroughput, KeyManager,
+    KmsKey, LambdaFunction, MultiRegionKeyType, OriginGroup, Overrides, RdsCluster, RecordGroup,
+    RecordMember, Reference, ReferenceRole, ScalingTarget, Secret, SecretReplica, Throughput,
 };
 
 use schemars::JsonSchema;

@@ -7,6 +7,9 @@
 //! collector could not read them.
 
 pub use crate::kinds::autoscaling_group::AutoscalingGroup;
+pub use crate::kinds::cloudfront_distribution::{
+    CacheBehavior, CloudFrontOrigin, Distribution, OriginGroup,
+};
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{
@@ -14,8 +17,13 @@ pub use crate::kinds::dynamodb_table::{
     ScalingTarget, Throughput,
 };
 pub use crate::kinds::ecs_service::{EcsService, EcsTask};
+pub use crate::kinds::global_accelerator::{
+    Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup,
+};
 pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
 pub use crate::kinds::lambda_function::{AccountConcurrency, FunctionConcurrency, LambdaFunction};
 pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
+pub use crate::kinds::route53_health_check::HealthCheck;
+pub use crate::kinds::route53_record_group::{RecordGroup, RecordMember};
 pub use crate::kinds::secret::{Secret, SecretReplica};

@@ -10,6 +10,7 @@
 //! view, listings or corpus bodies fails them.
 
 pub mod autoscaling_group;
+pub mod cloudfront_distribution;
 pub mod compute;
 pub mod config_resource;
 pub mod db_instance;
@@ -18,11 +19,14 @@ pub mod dynamodb_table;
 pub mod ecs_service;
 pub mod facts;
 pub mod fields_doc;
+pub mod global_accelerator;
 pub mod kms_key;
 pub mod lambda_function;
 pub mod raw_json;
 pub mod rds_cluster;
 pub mod rds_global_cluster;
+pub mod route53_health_check;
+pub mod route53_record_group;
 pub mod secret;
 pub mod value;
 mod view;
@@ -291,10 +295,25 @@ kinds! {
     EcsService(ecs_service::EcsService) in ecs_services,
     /// EC2 Auto Scaling groups.
     AutoscalingGroup(autoscaling_group::AutoscalingGroup) in autoscaling_groups,
+    /// Route 53 routing groups of the account, filed in its first pair region.
+    Route53RecordGroup(route53_record_group::RecordGroup) in route53_record_groups,
+    /// Route 53 health checks of the account, filed in its first pair region.
+    Route53HealthCheck(route53_health_check::HealthCheck) in route53_health_checks,
+    /// Global Accelerator accelerators of the account, filed in its first pair region.
+    GlobalAccelerator(global_accelerator::Accelerator) in global_accelerators,
+    /// CloudFront distributions of the account, filed in its first pair region.
+    CloudfrontDistribution(cloudfront_distribution::Distribution) in cloudfront_distributions,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,
 }
+
+/// IAM prefixes of the global services among the kinds: their resources are read
+/// once per account (from the partition's global endpoint, or Global
+/// Accelerator's us-west-2), filed in the account's first pair region, and judged
+/// under `global`, whatever region their API answered from. A gap in one of them
+/// is charged to `global`, not to the region its API lives in.
+pub const GLOBAL_SERVICES: &[&str] = &["route53", "cloudfront", "globalaccelerator"];
 
 impl<'a> Record<'a> {
     pub fn arn(self) -> &'a str {

@@ -5,7 +5,7 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{dynamodb, kms, rds, secrets, sweep};
+use super::{dynamodb, elasticache, kms, rds, s3, secrets, sweep};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -75,8 +75,26 @@ pub(crate) async fn collect(
         .sweep_regions
         .iter()
         .map(|r| sweep_region(ctx, &session, shared, account, r));
-    let (mut regions, swept) = tokio::join!(join_all(full), join_all(cheap));
+    // S3 lists every bucket of the account at once: one account-wide read, whose
+    // buckets are then filed under the regions read.
+    let buckets = s3::collect(
+        ctx,
+        &session,
+        shared.partition,
+        &plan.pair_regions,
+        &plan.sweep_regions,
+    );
+    let (mut regions, swept, mut buckets) =
+        tokio::join!(join_all(full), join_all(cheap), buckets);
     regions.extend(swept);
+    for region in &mut regions {
+        if let Some(list) = buckets.pair.remove(&region.region) {
+            region.s3_buckets = list;
+        }
+        if let Some(list) = buckets.swept.remove(&region.region) {
+            add_listed(&mut region.resources, list);
+        }
+    }
     regions.sort_by(|a, b| a.region.cmp(&b.region));
     Some(AccountInventory {
         account_id: plan.account_id,
@@ -137,6 +155,14 @@ async fn pair_region(
             }
         }),
         Box::pin(async {
+            let elasticache_replication_groups =
+                elasticache::collect(ctx, &c.elasticache, account, region).await;
+            RegionInventory {
+                elasticache_replication_groups,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
             let resources = match from_aggregator(shared, account, region) {
                 Some(resources) => resources,
                 None => config_service::collect(ctx, &c.config, account, region).await,
@@ -156,6 +182,18 @@ async fn pair_region(
     }
     ctx.progress.unit_done();
     inventory
+}
+
+/// Adds listed resources a region does not hold yet: AWS Config may already
+/// report them, with more detail, and one ARN is filed once.
+fn add_listed(
+    resources: &mut Vec<crate::inventory::ConfigResource>,
+    listed: Vec<crate::inventory::ConfigResource>,
+) {
+    let known: std::collections::HashSet<String> =
+        resources.iter().map(|r| r.arn.clone()).collect();
+    resources.extend(listed.into_iter().filter(|r| !known.contains(&r.arn)));
+    resources.sort_by(|a, b| a.arn.cmp(&b.arn));
 }
 
 /// The part of a region one service's collector reads.

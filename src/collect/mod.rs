@@ -11,6 +11,7 @@ mod clients;
 mod config_service;
 mod credentials;
 mod dynamodb;
+mod elasticache;
 pub(crate) mod gaps;
 mod integrity;
 mod kms;
@@ -19,11 +20,12 @@ mod pacing;
 mod plan;
 mod progress;
 mod rds;
+mod s3;
 mod secrets;
 mod services;
 mod sweep;
 
-pub use services::{actions, iam_policy_json, service, Service, SERVICES};
+pub use services::{actions, iam_action, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;

@@ -15,8 +15,9 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
+    ConfigResource, DbInstance, DynamoReplica, DynamoTable, ElasticacheReplicationGroup,
+    GlobalCluster, GlobalClusterMember, GlobalDatastoreMember, KeyManager, KmsKey,
+    MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, S3Bucket, S3ReplicationRule, Secret,
     SecretReplica,
 };
 

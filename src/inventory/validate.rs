@@ -10,7 +10,6 @@
 use super::{AccountInventory, Inventory, RegionInventory};
 use crate::analysis::arn::Arn;
 use crate::sanitize::visible;
-use serde::Serialize;
 use std::collections::HashMap;
 
 /// At most this many problems are listed; the rest are counted.
@@ -113,28 +112,8 @@ fn check_region<'a>(
             }
         }
     };
-    fn text(record: &impl Serialize) -> String {
-        serde_json::to_string(record).unwrap_or_default()
-    }
-    for (i, r) in region.kms_keys.iter().enumerate() {
-        check("kms_keys", i, &r.arn, text(r));
-    }
-    for (i, r) in region.secrets.iter().enumerate() {
-        check("secrets", i, &r.arn, text(r));
-    }
-    for (i, r) in region.dynamodb_tables.iter().enumerate() {
-        check("dynamodb_tables", i, &r.arn, text(r));
-    }
-    for (i, r) in region.rds_clusters.iter().enumerate() {
-        check("rds_clusters", i, &r.arn, text(r));
-    }
-    for (i, r) in region.rds_global_clusters.iter().enumerate() {
-        check("rds_global_clusters", i, &r.arn, text(r));
-    }
-    for (i, r) in region.db_instances.iter().enumerate() {
-        check("db_instances", i, &r.arn, text(r));
-    }
-    for (i, r) in region.resources.iter().enumerate() {
-        check("resources", i, &r.arn, text(r));
+    // Every list of every kind, so a new kind is checked without a line here.
+    for (list, i, record) in region.every_record() {
+        check(list, i, record.arn(), record.to_json());
     }
 }

@@ -12,12 +12,14 @@
 pub mod config_resource;
 pub mod db_instance;
 pub mod dynamodb_table;
+pub mod elasticache_replication_group;
 pub mod facts;
 pub mod fields_doc;
 pub mod kms_key;
 pub mod raw_json;
 pub mod rds_cluster;
 pub mod rds_global_cluster;
+pub mod s3_bucket;
 pub mod secret;
 pub mod value;
 mod view;
@@ -280,6 +282,9 @@ kinds! {
     /// The same global cluster may appear in several regions; consumers dedupe by ARN.
     RdsGlobalCluster(rds_global_cluster::GlobalCluster) in rds_global_clusters,
     DbInstance(db_instance::DbInstance) in db_instances,
+    /// S3 buckets whose region (ListBuckets' `BucketRegion`) is this one.
+    S3Bucket(s3_bucket::S3Bucket) in s3_buckets,
+    ElasticacheReplicationGroup(elasticache_replication_group::ElasticacheReplicationGroup) in elasticache_replication_groups,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,
@@ -345,9 +350,7 @@ impl ResourceKind {
 /// Resource types that hold data besides the typed kinds (for residency): what
 /// AWS Config may report.
 const OTHER_DATA_STORE_TYPES: &[&str] = &[
-    "AWS::S3::Bucket",
     "AWS::EFS::FileSystem",
-    "AWS::ElastiCache::ReplicationGroup",
     "AWS::ElastiCache::CacheCluster",
     "AWS::Kinesis::Stream",
     "AWS::SQS::Queue",

@@ -76,6 +76,9 @@ pub struct Rule {
     pub region: Option<String>,
     /// Substring of the request body; any body when `None`.
     pub body_contains: Option<String>,
+    /// Substring of the request's path and query (REST operations name their
+    /// resource there: S3's bucket); any when `None`.
+    pub path_contains: Option<String>,
     /// Applies this many times, then never again; always when `None`.
     pub times: Option<u64>,
     /// SigV4 access key of the request (one per account session).
@@ -89,6 +92,7 @@ impl Rule {
             operation: operation.into(),
             region: None,
             body_contains: None,
+            path_contains: None,
             times: None,
             access_key: None,
             action,
@@ -104,6 +108,10 @@ impl Rule {
     }
     pub fn body_contains(mut self, text: &str) -> Rule {
         self.body_contains = Some(text.into());
+        self
+    }
+    pub fn path_contains(mut self, text: &str) -> Rule {
+        self.path_contains = Some(text.into());
         self
     }
     pub fn times(mut self, n: u64) -> Rule {
@@ -809,6 +817,10 @@ fn matching_action(state: &State, request: &Request, operation: &str) -> Option<
                 .body_contains
                 .as_ref()
                 .is_none_or(|t| body.contains(t.as_str()))
+            && rule.path_contains.as_ref().is_none_or(|t| {
+                let (_, path, query) = request.target();
+                path.contains(t.as_str()) || query.contains(t.as_str())
+            })
             && rule
                 .access_key
                 .as_ref()

@@ -84,8 +84,7 @@ pub(crate) async fn collect(
         &plan.pair_regions,
         &plan.sweep_regions,
     );
-    let (mut regions, swept, mut buckets) =
-        tokio::join!(join_all(full), join_all(cheap), buckets);
+    let (mut regions, swept, mut buckets) = tokio::join!(join_all(full), join_all(cheap), buckets);
     regions.extend(swept);
     for region in &mut regions {
         if let Some(list) = buckets.pair.remove(&region.region) {

@@ -61,7 +61,13 @@ pub(crate) async fn list(
                 .collect(),
         ),
         Err((_, f)) => {
-            ctx.gap(account, Some(region), SERVICE, f, "DescribeReplicationGroups");
+            ctx.gap(
+                account,
+                Some(region),
+                SERVICE,
+                f,
+                "DescribeReplicationGroups",
+            );
             None
         }
     }

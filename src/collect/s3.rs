@@ -52,12 +52,7 @@ fn name_of(arn: &str) -> &str {
 
 /// Every bucket of the account with its region. `None` when the listing failed:
 /// a gap is recorded for each region read, since the buckets of each are unseen.
-async fn list(
-    ctx: &Ctx,
-    client: &Client,
-    account: &str,
-    regions: &[&str],
-) -> Option<Vec<Listed>> {
+async fn list(ctx: &Ctx, client: &Client, account: &str, regions: &[&str]) -> Option<Vec<Listed>> {
     let failed = |f: Failure| {
         for region in regions {
             ctx.gap(
@@ -84,7 +79,10 @@ async fn list(
         }
     };
     let mut out = Vec::new();
-    for bucket in pages.into_iter().flat_map(|p| p.buckets.unwrap_or_default()) {
+    for bucket in pages
+        .into_iter()
+        .flat_map(|p| p.buckets.unwrap_or_default())
+    {
         let Some(name) = bucket.name else { continue };
         // AWS names the region of every bucket when the request has `MaxBuckets`;
         // a bucket without one cannot be placed, and guessing would misjudge it.
@@ -127,7 +125,8 @@ pub(crate) async fn collect(
         .iter()
         .map(|b| (b.name.as_str(), b.region.as_str()))
         .collect();
-    let clients: BTreeMap<&str, Client> = read.iter().map(|r| (*r, s3_client(session, r))).collect();
+    let clients: BTreeMap<&str, Client> =
+        read.iter().map(|r| (*r, s3_client(session, r))).collect();
     let in_pair: Vec<&Listed> = listed
         .iter()
         .filter(|b| pair_regions.contains(&b.region))

@@ -9,11 +9,11 @@
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{DynamoReplica, DynamoTable};
-pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
-pub use crate::kinds::rds_cluster::RdsCluster;
-pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
 pub use crate::kinds::elasticache_replication_group::{
     ElasticacheReplicationGroup, GlobalDatastoreMember,
 };
+pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
+pub use crate::kinds::rds_cluster::RdsCluster;
+pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
 pub use crate::kinds::s3_bucket::{S3Bucket, S3ReplicationRule};
 pub use crate::kinds::secret::{Secret, SecretReplica};

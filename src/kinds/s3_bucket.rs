@@ -106,7 +106,8 @@ pub static SPEC: KindSpec = KindSpec {
 };
 
 const REPLICATION: &str = "the bucket's replication configuration (s3:GetReplicationConfiguration)";
-const DESTINATION_REGION: &str = "the region of each replication destination (s3:ListAllMyBuckets of the destination's owner)";
+const DESTINATION_REGION: &str =
+    "the region of each replication destination (s3:ListAllMyBuckets of the destination's owner)";
 
 const FIELDS: &[FieldDoc] = &[
     derived(

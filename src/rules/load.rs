@@ -36,7 +36,10 @@ fn is_rule_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('-').collect();
     parts.len() == 3
         && parts[0] == "RR"
-        && parts[1].bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && parts[1]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase())
         && parts[1]
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())

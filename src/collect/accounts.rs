@@ -5,7 +5,7 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{dynamodb, elasticache, kms, rds, s3, secrets, sweep};
+use super::{dynamodb, elasticache, kms, rds, s3, secrets, sweep, tagging};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -84,12 +84,20 @@ pub(crate) async fn collect(
         &plan.pair_regions,
         &plan.sweep_regions,
     );
-    let (mut regions, swept, mut buckets) = tokio::join!(join_all(full), join_all(cheap), buckets);
-    regions.extend(swept);
-    for region in &mut regions {
-        if let Some(list) = buckets.pair.remove(&region.region) {
+    let (full, swept, mut buckets) = tokio::join!(join_all(full), join_all(cheap), buckets);
+    let mut regions = Vec::with_capacity(full.len() + swept.len());
+    // A bucket's tags are listed by the Tagging API of its own region.
+    for (mut region, tags) in full {
+        if let Some(mut list) = buckets.pair.remove(&region.region) {
+            for bucket in &mut list {
+                bucket.tags = tags.get(&bucket.arn);
+            }
             region.s3_buckets = list;
         }
+        regions.push(region);
+    }
+    regions.extend(swept);
+    for region in &mut regions {
         if let Some(list) = buckets.swept.remove(&region.region) {
             add_listed(&mut region.resources, list);
         }
@@ -116,14 +124,17 @@ async fn pair_region(
     shared: &Shared<'_>,
     account: &str,
     region: &str,
-) -> RegionInventory {
+) -> (RegionInventory, tagging::RegionTags) {
     let c = RegionClients::new(session, region);
+    // Tags of the region's resources, read once before the collectors that use them.
+    let tags = tagging::read(ctx, &c.tagging, account, region).await;
+    let tags = &tags;
     // Each service's collector reads its part of the region; the parts run
     // concurrently and are absorbed into one inventory. A new service adds one
     // line here (and its client to `RegionClients`).
     let parts: Vec<Part<'_>> = vec![
         Box::pin(async {
-            let kms_keys = kms::collect(ctx, &c.kms, account, region).await;
+            let kms_keys = kms::collect(ctx, &c.kms, account, region, tags).await;
             RegionInventory {
                 kms_keys,
                 ..RegionInventory::default()
@@ -138,7 +149,7 @@ async fn pair_region(
         }),
         Box::pin(async {
             let dynamodb_tables =
-                dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition).await;
+                dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition, tags).await;
             RegionInventory {
                 dynamodb_tables,
                 ..RegionInventory::default()
@@ -155,7 +166,7 @@ async fn pair_region(
         }),
         Box::pin(async {
             let elasticache_replication_groups =
-                elasticache::collect(ctx, &c.elasticache, account, region).await;
+                elasticache::collect(ctx, &c.elasticache, account, region, tags).await;
             RegionInventory {
                 elasticache_replication_groups,
                 ..RegionInventory::default()
@@ -180,7 +191,7 @@ async fn pair_region(
         inventory.absorb(part);
     }
     ctx.progress.unit_done();
-    inventory
+    (inventory, tags.clone())
 }
 
 /// Adds listed resources a region does not hold yet: AWS Config may already

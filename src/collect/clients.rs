@@ -166,6 +166,7 @@ pub(crate) struct RegionClients {
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
     pub elasticache: aws_sdk_elasticache::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -213,6 +214,9 @@ impl RegionClients {
                 service_config!(aws_sdk_elasticache, session, &config, region)
                     .interceptor(CompleteXml)
                     .build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),
             ),
         }
     }

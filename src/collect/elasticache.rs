@@ -9,6 +9,7 @@
 //! groups, plus 1 per region holding a member.
 
 use super::gaps::{pages, Ctx};
+use super::tagging::RegionTags;
 use crate::inventory::{ElasticacheReplicationGroup, GlobalDatastoreMember};
 use aws_sdk_elasticache::types::ReplicationGroup;
 use aws_sdk_elasticache::Client;
@@ -79,6 +80,7 @@ pub(crate) async fn collect(
     client: &Client,
     account: &str,
     region: &str,
+    tags: &RegionTags,
 ) -> Vec<ElasticacheReplicationGroup> {
     let Some(mut groups) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -89,6 +91,7 @@ pub(crate) async fn collect(
         Some(BTreeMap::new())
     };
     for g in &mut groups {
+        g.tags = tags.get(&g.arn);
         g.global_members = match (&g.global_datastore_id, &members) {
             (None, _) => Some(Vec::new()),
             (Some(id), Some(m)) => m.get(id).cloned(),

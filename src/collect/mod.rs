@@ -24,6 +24,7 @@ mod s3;
 mod secrets;
 mod services;
 mod sweep;
+mod tagging;
 
 pub use services::{actions, iam_action, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;

@@ -184,9 +184,7 @@ impl Kind for ElasticacheReplicationGroup {
             "cluster_enabled" => value::opt_bool(self.cluster_enabled),
             "global_datastore_id" => value::opt_text(self.global_datastore_id.as_deref()),
             "global_role" => value::opt_text(self.global_role.as_deref()),
-            "in_global_datastore" | "replicated" => {
-                Some(value::boolean(self.global_datastore_id.is_some()))
-            }
+            "in_global_datastore" => Some(value::boolean(self.global_datastore_id.is_some())),
             "global_members" => self.global_members.as_ref().map(|members| {
                 value::list(
                     members

@@ -325,9 +325,6 @@ impl Kind for S3Bucket {
                     .all(|(r, _)| r.destination_versioning.is_some())
                     .then(|| value::boolean(true))
             }
-            "replicated" => self
-                .enabled_rules(at)
-                .map(|rules| value::boolean(!rules.is_empty())),
             _ => None,
         }
     }

@@ -301,7 +301,26 @@ fn emulator_stack_buckets_and_cache_are_collected_and_judged() {
         gap_lines(&inv, &["s3", "elasticache"]),
         Vec::<String>::new()
     );
+    // Bucket tags come from the Tagging API read of the bucket's region (what
+    // residency and the failure message read), not from a call per bucket.
+    let tags: Vec<String> = inv.accounts[0]
+        .regions
+        .iter()
+        .flat_map(|r| &r.s3_buckets)
+        .map(|b| format!("{} {:?}", b.name, b.tags))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            "stack-exports-euw1 Some({})",
+            "stack-uploads-euw1 Some({})",
+            "stack-exports-use1 Some({\"data-classification\": \"internal\"})",
+            "stack-reports-use1 Some({\"data-classification\": \"confidential\"})",
+            "stack-uploads-use1 Some({\"data-classification\": \"confidential\"})",
+        ]
+    );
     let ops = proxy.operations();
+    assert_eq!(ops.get("GetBucketTagging"), None, "{ops:?}");
     assert_eq!(
         ops.get("ListBuckets"),
         Some(&1),

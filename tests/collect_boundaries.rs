@@ -47,7 +47,7 @@ fn only_the_collector_names_sdk_types() {
 fn called_actions() -> BTreeSet<String> {
     calls()
         .into_iter()
-        .map(|c| format!("{}:{}", c.iam_prefix, c.operation))
+        .map(|c| regionready::collect::iam_action(c.iam_prefix, &c.operation))
         .collect()
 }
 
@@ -171,4 +171,23 @@ fn iam_policy_is_generated_from_the_declared_actions() {
         shipped == generated,
         "docs/iam-policy.json is out of date with src/collect/services.rs; run REGIONREADY_UPDATE_DOCS=1 cargo test --test collect_boundaries"
     );
+}
+
+/// S3 operations are allowed by IAM actions of other names: a policy naming the
+/// operation would grant nothing (Service Authorization Reference, Amazon S3).
+#[test]
+fn s3_operations_map_to_their_iam_actions() {
+    use regionready::collect::iam_action;
+    assert_eq!(iam_action("s3", "ListBuckets"), "s3:ListAllMyBuckets");
+    assert_eq!(
+        iam_action("s3", "GetBucketReplication"),
+        "s3:GetReplicationConfiguration"
+    );
+    assert_eq!(
+        iam_action("s3", "GetBucketVersioning"),
+        "s3:GetBucketVersioning"
+    );
+    let actions = regionready::collect::actions();
+    assert!(actions.contains(&"s3:ListAllMyBuckets".to_string()));
+    assert!(!actions.iter().any(|a| a == "s3:ListBuckets"));
 }

@@ -121,6 +121,16 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-RES-001", "arn:aws:dynamodb:us-east-1:418295736402:table/eu-merchant-settlement-profiles"),
     ("RR-RES-001", "arn:aws:dynamodb:eu-west-1:418295736402:table/eu-merchant-settlement-profiles"),
     ("RR-RES-001", "arn:aws:dynamodb:us-east-1:739514682047:table/kyc-verification-index"),
+    // EU merchant statements replicated by S3 to a bucket in us-east-1.
+    ("RR-RES-001", "arn:aws:s3:::helios-eu-merchant-statements"),
+    ("RR-RES-001", "arn:aws:s3:::helios-eu-merchant-statements-use1"),
+    // A bucket in one region only, and a replica bucket that writes nothing back.
+    ("RR-S3-001", "arn:aws:s3:::helios-dispute-evidence-use1"),
+    ("RR-S3-001", "arn:aws:s3:::helios-chargeback-exports-euw1"),
+    // Replication to a destination whose versioning was suspended.
+    ("RR-S3-002", "arn:aws:s3:::helios-chargeback-exports-use1"),
+    // A cache in no Global Datastore.
+    ("RR-ELC-001", "arn:aws:elasticache:us-east-1:418295736402:replicationgroup:helios-rate-limits"),
     // Data stores without the residency tag.
     ("RR-RES-002", "arn:aws:s3:::helios-analytics-raw-events"),
     ("RR-RES-002", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
@@ -177,6 +187,12 @@ const COMPLIANT: &[&str] = &[
     "arn:aws:route53:::healthcheck/3f2a9c1e-7b4d-4e8a-9c0b-1d2e3f405162",
     "arn:aws:globalaccelerator::418295736402:accelerator/6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
     "arn:aws:cloudfront::418295736402:distribution/E1HELIOSCHECKOUT",
+    // Two-way S3 replication between versioned buckets, with replica modification sync.
+    "arn:aws:s3:::helios-receipts-use1",
+    "arn:aws:s3:::helios-receipts-euw1",
+    // A Global Datastore with a member in each region of the pair.
+    "arn:aws:elasticache:us-east-1:418295736402:replicationgroup:helios-sessions",
+    "arn:aws:elasticache:eu-west-1:418295736402:replicationgroup:helios-sessions-euw1",
 ];
 
 const CATEGORIES: &[&str] = &[
@@ -190,6 +206,8 @@ const CATEGORIES: &[&str] = &[
     "capacity",
     "traffic",
     "edge",
+    "s3",
+    "elasticache",
 ];
 
 #[test]

@@ -6,8 +6,8 @@ use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
 use super::{
-    autoscaling, autoscaling_targets, cloudfront, dynamodb, ecs, globalaccelerator, kms, lambda,
-    rds, route53, secrets, sweep, tagging,
+    autoscaling, autoscaling_targets, cloudfront, dynamodb, ecs, elasticache, globalaccelerator,
+    kms, lambda, rds, route53, s3, secrets, sweep, tagging,
 };
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
@@ -81,8 +81,33 @@ pub(crate) async fn collect(
         .sweep_regions
         .iter()
         .map(|r| sweep_region(ctx, &session, shared, account, r));
-    let (mut regions, swept) = tokio::join!(join_all(full), join_all(cheap));
+    // S3 lists every bucket of the account at once: one account-wide read, whose
+    // buckets are then filed under the regions read.
+    let buckets = s3::collect(
+        ctx,
+        &session,
+        shared.partition,
+        &plan.pair_regions,
+        &plan.sweep_regions,
+    );
+    let (full, swept, mut buckets) = tokio::join!(join_all(full), join_all(cheap), buckets);
+    let mut regions = Vec::with_capacity(full.len() + swept.len());
+    // A bucket's tags are listed by the Tagging API of its own region.
+    for (mut region, tags) in full {
+        if let Some(mut list) = buckets.pair.remove(&region.region) {
+            for bucket in &mut list {
+                bucket.tags = tags.get(&bucket.arn);
+            }
+            region.s3_buckets = list;
+        }
+        regions.push(region);
+    }
     regions.extend(swept);
+    for region in &mut regions {
+        if let Some(list) = buckets.swept.remove(&region.region) {
+            add_listed(&mut region.resources, list);
+        }
+    }
     regions.sort_by(|a, b| a.region.cmp(&b.region));
     Some(AccountInventory {
         account_id: plan.account_id,
@@ -106,7 +131,7 @@ async fn pair_region(
     account: &str,
     region: &str,
     first_pair_region: bool,
-) -> RegionInventory {
+) -> (RegionInventory, tagging::RegionTags) {
     let c = RegionClients::new(session, region);
     // Tags of the region's resources, read once before the collectors that use them.
     let tags = tagging::read(ctx, &c.tagging, account, region).await;
@@ -155,6 +180,14 @@ async fn pair_region(
             }
         }),
         Box::pin(async {
+            let elasticache_replication_groups =
+                elasticache::collect(ctx, &c.elasticache, account, region, tags).await;
+            RegionInventory {
+                elasticache_replication_groups,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
             let lambda_functions = lambda::collect(ctx, &c.lambda, account, region).await;
             RegionInventory {
                 lambda_functions,
@@ -199,7 +232,19 @@ async fn pair_region(
         inventory.absorb(part);
     }
     ctx.progress.unit_done();
-    inventory
+    (inventory, tags.clone())
+}
+
+/// Adds listed resources a region does not hold yet: AWS Config may already
+/// report them, with more detail, and one ARN is filed once.
+fn add_listed(
+    resources: &mut Vec<crate::inventory::ConfigResource>,
+    listed: Vec<crate::inventory::ConfigResource>,
+) {
+    let known: std::collections::HashSet<String> =
+        resources.iter().map(|r| r.arn.clone()).collect();
+    resources.extend(listed.into_iter().filter(|r| !known.contains(&r.arn)));
+    resources.sort_by(|a, b| a.arn.cmp(&b.arn));
 }
 
 /// The global services of the account (Route 53, Global Accelerator,

@@ -165,6 +165,7 @@ pub(crate) struct RegionClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
     pub lambda: aws_sdk_lambda::Client,
@@ -212,6 +213,11 @@ impl RegionClients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
+            elasticache: aws_sdk_elasticache::Client::from_conf(
+                service_config!(aws_sdk_elasticache, session, &config, region)
+                    .interceptor(CompleteXml)
+                    .build(),
             ),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),
@@ -281,4 +287,18 @@ impl GlobalClients {
             region,
         }
     }
+}
+
+/// The S3 client of a session in one region: S3 answers for a bucket only at its
+/// own region's endpoint. With an endpoint override (a local endpoint has no
+/// per-bucket host names) buckets are addressed by path.
+pub(crate) fn s3_client(session: &Session, region: &str) -> aws_sdk_s3::Client {
+    let config = in_region(&session.config, region);
+    let path_style = config.endpoint_url().is_some();
+    aws_sdk_s3::Client::from_conf(
+        service_config!(aws_sdk_s3, session, &config, region)
+            .force_path_style(path_style)
+            .interceptor(CompleteXml)
+            .build(),
+    )
 }

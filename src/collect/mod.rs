@@ -15,6 +15,7 @@ mod config_service;
 mod credentials;
 mod dynamodb;
 mod ecs;
+mod elasticache;
 pub(crate) mod gaps;
 mod globalaccelerator;
 mod integrity;
@@ -26,13 +27,14 @@ mod plan;
 mod progress;
 mod rds;
 mod route53;
+mod s3;
 mod secrets;
 mod services;
 mod sweep;
 mod table_capacity;
 mod tagging;
 
-pub use services::{actions, iam_policy_json, service, Service, SERVICES};
+pub use services::{actions, iam_action, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;
 
 use crate::config::Config;

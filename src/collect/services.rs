@@ -14,7 +14,8 @@ pub struct Service {
     pub iam: &'static str,
     /// API model name (botocore's), as in `tests/corpus/<model>/`.
     pub model: &'static str,
-    /// Every action the file calls, read-only by construction.
+    /// Every operation the file calls, read-only by construction (the IAM action
+    /// that allows it is [`iam_action`]).
     pub actions: &'static [&'static str],
 }
 
@@ -122,6 +123,21 @@ pub const SERVICES: &[Service] = &[
         actions: &["DescribeAutoScalingGroups"],
     },
     Service {
+        file: "s3.rs",
+        iam: "s3",
+        model: "s3",
+        actions: &["GetBucketReplication", "GetBucketVersioning", "ListBuckets"],
+    },
+    Service {
+        file: "elasticache.rs",
+        iam: "elasticache",
+        model: "elasticache",
+        actions: &[
+            "DescribeGlobalReplicationGroups",
+            "DescribeReplicationGroups",
+        ],
+    },
+    Service {
         file: "config_service.rs",
         iam: "config",
         model: "config",
@@ -159,6 +175,22 @@ pub const SERVICES: &[Service] = &[
     },
 ];
 
+/// Operations whose IAM action has another name (Service Authorization
+/// Reference, "Actions defined by Amazon S3"): (IAM prefix, operation, action).
+const IAM_NAMES: &[(&str, &str, &str)] = &[
+    ("s3", "ListBuckets", "ListAllMyBuckets"),
+    ("s3", "GetBucketReplication", "GetReplicationConfiguration"),
+];
+
+/// The IAM action (`service:Action`) that allows an operation of a service.
+pub fn iam_action(iam: &str, operation: &str) -> String {
+    let action = IAM_NAMES
+        .iter()
+        .find(|(s, op, _)| *s == iam && *op == operation)
+        .map_or(operation, |(_, _, action)| action);
+    format!("{iam}:{action}")
+}
+
 /// The action that enters member accounts: granted on the member role only.
 const ENTER: &str = "sts:AssumeRole";
 
@@ -169,7 +201,7 @@ const MEMBER_ROLE: &str = "OrganizationAccountAccessRole";
 pub fn actions() -> Vec<String> {
     let mut all: Vec<String> = SERVICES
         .iter()
-        .flat_map(|s| s.actions.iter().map(move |a| format!("{}:{a}", s.iam)))
+        .flat_map(|s| s.actions.iter().map(move |a| iam_action(s.iam, a)))
         .collect();
     all.sort();
     all.dedup();

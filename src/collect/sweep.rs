@@ -1,11 +1,11 @@
-//! Regions outside an account's pair: a cheap listing of the same four data
-//! stores (no per-resource describe), so "resources in an unsanctioned region" never
+//! Regions outside an account's pair: a cheap listing of the same data stores
+//! (no per-resource describe; S3 buckets come from the account-wide ListBuckets), so "resources in an unsanctioned region" never
 //! depends on AWS Config being enabled. Results are [`ConfigResource`]s without
 //! configuration.
 
 use super::clients::RegionClients;
 use super::gaps::Ctx;
-use super::{dynamodb, kms, rds, secrets};
+use super::{dynamodb, elasticache, kms, rds, secrets};
 use crate::inventory::ConfigResource;
 
 /// Commercial regions enabled by default in every account, swept when
@@ -89,11 +89,12 @@ pub(crate) async fn collect(
         let aliases = kms::aliases(ctx, &clients.kms, account, region).await;
         Some(owned_keys(keys, aliases.as_ref()))
     };
-    let (keys, secrets, tables, clusters) = tokio::join!(
+    let (keys, secrets, tables, clusters, caches) = tokio::join!(
         keys,
         secrets::list(ctx, &clients.secrets, account, region),
         dynamodb::list(ctx, &clients.dynamodb, account, region),
         rds::list_clusters(ctx, &clients.rds, account, region),
+        elasticache::list(ctx, &clients.elasticache, account, region),
     );
     let mut out = Vec::new();
     for arn in keys.unwrap_or_default() {
@@ -111,6 +112,13 @@ pub(crate) async fn collect(
     }
     for c in clusters.unwrap_or_default() {
         out.push(listed("AWS::RDS::DBCluster", c.arn, Some(c.identifier)));
+    }
+    for g in caches.unwrap_or_default() {
+        out.push(listed(
+            "AWS::ElastiCache::ReplicationGroup",
+            g.arn,
+            Some(g.id),
+        ));
     }
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out

@@ -92,6 +92,9 @@ impl<'a> Index<'a> {
                         index.regionless.insert(&resource.arn, &region.region);
                     }
                 }
+                for bucket in &region.s3_buckets {
+                    index.regionless.insert(&bucket.arn, &region.region);
+                }
                 for key in &region.kms_keys {
                     index.add_key(KeyEntry {
                         key,

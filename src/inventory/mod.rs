@@ -17,10 +17,11 @@ pub use organization::{
 pub use resources::{
     Accelerator, AcceleratorEndpoint, AcceleratorListener, AccountConcurrency, AutoscalingGroup,
     CacheBehavior, Capacity, CloudFrontOrigin, ConfigResource, DbInstance, Distribution,
-    DynamoReplica, DynamoTable, EcsService, EcsTask, EndpointGroup, FunctionConcurrency,
-    GlobalCluster, GlobalClusterMember, HealthCheck, IndexOverrides, IndexThroughput, KeyManager,
-    KmsKey, LambdaFunction, MultiRegionKeyType, OriginGroup, Overrides, RdsCluster, RecordGroup,
-    RecordMember, Reference, ReferenceRole, ScalingTarget, Secret, SecretReplica, Throughput,
+    DynamoReplica, DynamoTable, EcsService, EcsTask, ElasticacheReplicationGroup, EndpointGroup,
+    FunctionConcurrency, GlobalCluster, GlobalClusterMember, GlobalDatastoreMember, HealthCheck,
+    IndexOverrides, IndexThroughput, KeyManager, KmsKey, LambdaFunction, MultiRegionKeyType,
+    OriginGroup, Overrides, RdsCluster, RecordGroup, RecordMember, Reference, ReferenceRole,
+    S3Bucket, S3ReplicationRule, ScalingTarget, Secret, SecretReplica, Throughput,
 };
 
 use schemars::JsonSchema;

@@ -17,6 +17,9 @@ pub use crate::kinds::dynamodb_table::{
     ScalingTarget, Throughput,
 };
 pub use crate::kinds::ecs_service::{EcsService, EcsTask};
+pub use crate::kinds::elasticache_replication_group::{
+    ElasticacheReplicationGroup, GlobalDatastoreMember,
+};
 pub use crate::kinds::global_accelerator::{
     Accelerator, AcceleratorEndpoint, AcceleratorListener, EndpointGroup,
 };
@@ -26,4 +29,5 @@ pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};
 pub use crate::kinds::route53_health_check::HealthCheck;
 pub use crate::kinds::route53_record_group::{RecordGroup, RecordMember};
+pub use crate::kinds::s3_bucket::{S3Bucket, S3ReplicationRule};
 pub use crate::kinds::secret::{Secret, SecretReplica};

@@ -17,6 +17,7 @@ pub mod db_instance;
 pub mod dynamodb_capacity;
 pub mod dynamodb_table;
 pub mod ecs_service;
+pub mod elasticache_replication_group;
 pub mod facts;
 pub mod fields_doc;
 pub mod global_accelerator;
@@ -27,6 +28,7 @@ pub mod rds_cluster;
 pub mod rds_global_cluster;
 pub mod route53_health_check;
 pub mod route53_record_group;
+pub mod s3_bucket;
 pub mod secret;
 pub mod value;
 mod view;
@@ -303,6 +305,9 @@ kinds! {
     GlobalAccelerator(global_accelerator::Accelerator) in global_accelerators,
     /// CloudFront distributions of the account, filed in its first pair region.
     CloudfrontDistribution(cloudfront_distribution::Distribution) in cloudfront_distributions,
+    /// S3 buckets whose region (ListBuckets' `BucketRegion`) is this one.
+    S3Bucket(s3_bucket::S3Bucket) in s3_buckets,
+    ElasticacheReplicationGroup(elasticache_replication_group::ElasticacheReplicationGroup) in elasticache_replication_groups,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,
@@ -375,9 +380,7 @@ impl ResourceKind {
 /// Resource types that hold data besides the typed kinds (for residency): what
 /// AWS Config may report.
 const OTHER_DATA_STORE_TYPES: &[&str] = &[
-    "AWS::S3::Bucket",
     "AWS::EFS::FileSystem",
-    "AWS::ElastiCache::ReplicationGroup",
     "AWS::ElastiCache::CacheCluster",
     "AWS::Kinesis::Stream",
     "AWS::SQS::Queue",

@@ -66,12 +66,19 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(1, |i| i + 1)
 }
 
+/// `RR-<CODE>-<nnn>`: the code is upper-case letters and digits starting with a
+/// letter (`KMS`, `S3`).
 fn is_rule_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('-').collect();
     parts.len() == 3
         && parts[0] == "RR"
-        && !parts[1].is_empty()
-        && parts[1].bytes().all(|b| b.is_ascii_uppercase())
+        && parts[1]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase())
+        && parts[1]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && parts[2].len() == 3
         && parts[2].bytes().all(|b| b.is_ascii_digit())
 }
@@ -299,4 +306,19 @@ fn collect_toml(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::is_rule_id;
+
+    #[test]
+    fn rule_ids_take_a_code_of_letters_and_digits() {
+        assert!(is_rule_id("RR-KMS-001"));
+        assert!(is_rule_id("RR-S3-001"));
+        assert!(!is_rule_id("RR-3S-001"));
+        assert!(!is_rule_id("RR-s3-001"));
+        assert!(!is_rule_id("RR--001"));
+        assert!(!is_rule_id("RR-S3-01"));
+    }
 }

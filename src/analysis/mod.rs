@@ -2,6 +2,7 @@
 //! lives, which SCPs deny which regions, which regions a configuration calls.
 
 pub mod arn;
+pub mod image;
 pub mod partitions;
 pub mod references;
 pub mod regions;

@@ -5,7 +5,7 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{dynamodb, kms, rds, secrets, sweep};
+use super::{cloudwatch, dynamodb, ecr, kms, rds, secrets, sweep};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -133,6 +133,20 @@ async fn pair_region(
                 rds_clusters: rds.clusters,
                 rds_global_clusters: rds.global_clusters,
                 db_instances: rds.instances,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let cloudwatch_alarms = cloudwatch::collect(ctx, &c.cloudwatch, account, region).await;
+            RegionInventory {
+                cloudwatch_alarms,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let ecr_repositories = ecr::collect(ctx, &c.ecr, account, region).await;
+            RegionInventory {
+                ecr_repositories,
                 ..RegionInventory::default()
             }
         }),

@@ -165,6 +165,8 @@ pub(crate) struct RegionClients {
     pub dynamodb: aws_sdk_dynamodb::Client,
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -207,6 +209,12 @@ impl RegionClients {
             ),
             config: aws_sdk_config::Client::from_conf(
                 service_config!(aws_sdk_config, session, &config, region).build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                service_config!(aws_sdk_cloudwatch, session, &config, region).build(),
+            ),
+            ecr: aws_sdk_ecr::Client::from_conf(
+                service_config!(aws_sdk_ecr, session, &config, region).build(),
             ),
         }
     }

@@ -8,9 +8,11 @@
 
 mod accounts;
 mod clients;
+mod cloudwatch;
 mod config_service;
 mod credentials;
 mod dynamodb;
+mod ecr;
 pub(crate) mod gaps;
 mod integrity;
 mod kms;

@@ -97,6 +97,18 @@ pub const SERVICES: &[Service] = &[
             "SelectAggregateResourceConfig",
         ],
     },
+    Service {
+        file: "cloudwatch.rs",
+        iam: "cloudwatch",
+        model: "cloudwatch",
+        actions: &["DescribeAlarms"],
+    },
+    Service {
+        file: "ecr.rs",
+        iam: "ecr",
+        model: "ecr",
+        actions: &["DescribeRegistry", "DescribeRepositories"],
+    },
 ];
 
 /// The action that enters member accounts: granted on the member role only.

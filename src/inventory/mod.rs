@@ -15,9 +15,9 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    ConfigResource, DbInstance, DynamoReplica, DynamoTable, GlobalCluster, GlobalClusterMember,
-    KeyManager, KmsKey, MultiRegionKeyType, RdsCluster, Reference, ReferenceRole, Secret,
-    SecretReplica,
+    AlarmMetric, CloudwatchAlarm, ConfigResource, DbInstance, DynamoReplica, DynamoTable,
+    EcrRepository, GlobalCluster, GlobalClusterMember, KeyManager, KmsKey, MultiRegionKeyType,
+    RdsCluster, Reference, ReferenceRole, Secret, SecretReplica,
 };
 
 use schemars::JsonSchema;

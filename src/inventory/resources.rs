@@ -6,9 +6,11 @@
 //! an inventory of a large estate stays small. Optional fields are `None` when the
 //! collector could not read them.
 
+pub use crate::kinds::cloudwatch_alarm::{AlarmMetric, CloudwatchAlarm};
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{DynamoReplica, DynamoTable};
+pub use crate::kinds::ecr_repository::EcrRepository;
 pub use crate::kinds::kms_key::{KeyManager, KmsKey, MultiRegionKeyType};
 pub use crate::kinds::rds_cluster::RdsCluster;
 pub use crate::kinds::rds_global_cluster::{GlobalCluster, GlobalClusterMember};

@@ -1,9 +1,10 @@
 //! DynamoDB tables: `resource = "dynamodb_table"`, one view per regional replica.
 
+use super::cloudwatch_alarm::MetricWatch;
 use super::value::{self, Boxed, Fields, Object};
 use super::view::{encryption, is_encryption_field};
 use super::Tags;
-use super::{field, FieldDoc, KeyUse, Kind, KindSpec, Place};
+use super::{derived, field, FieldDoc, KeyUse, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -79,6 +80,12 @@ const FIELDS: &[FieldDoc] = &[
     ),
     field("sse_kms_key_arn", "string", "The customer managed key, if any."),
     field("stream_enabled", "bool", "Whether DynamoDB Streams is on."),
+    derived(
+        "lag_alarmed_regions",
+        "list(string)",
+        "Replica regions whose `ReplicationLatency` from this replica (namespace `AWS/DynamoDB`, dimensions `TableName` and `ReceivingRegion` = the replica's region, published in this region) an alarm in this region reads, with actions enabled and an alarm action (its own or a composite's).",
+        "the CloudWatch alarms of the table's region (cloudwatch:DescribeAlarms)",
+    ),
 ];
 
 /// A replica of a table, as a CEL map.
@@ -140,6 +147,23 @@ impl Kind for DynamoTable {
             "sse_kms_key_arn" => value::opt_text(self.sse_kms_key_arn.as_deref()),
             "stream_enabled" => value::opt_bool(self.stream_enabled),
             "replicated" => value::opt_bool(self.replicas.as_ref().map(|r| !r.is_empty())),
+            "lag_alarmed_regions" => {
+                let mut alarmed = Vec::new();
+                for replica in self.replicas.as_ref()? {
+                    let watch = MetricWatch {
+                        namespace: "AWS/DynamoDB",
+                        metric_names: &["ReplicationLatency"],
+                        dimension_sets: vec![vec![
+                            ("TableName", self.name.as_str()),
+                            ("ReceivingRegion", replica.region.as_str()),
+                        ]],
+                    };
+                    if at.facts.alarm_watching(at.account_id, at.region, &watch)? {
+                        alarmed.push(replica.region.as_str());
+                    }
+                }
+                Some(value::texts(alarmed))
+            }
             // DescribeTable reports a table whose key DynamoDB cannot use as
             // INACCESSIBLE_ENCRYPTION_CREDENTIALS (API reference, TableDescription).
             name if is_encryption_field(name) => {

@@ -9,9 +9,11 @@
 //! collector's IAM policy. Tests walk [`ALL`], so a kind without field docs, a
 //! view, listings or corpus bodies fails them.
 
+pub mod cloudwatch_alarm;
 pub mod config_resource;
 pub mod db_instance;
 pub mod dynamodb_table;
+pub mod ecr_repository;
 pub mod facts;
 pub mod fields_doc;
 pub mod kms_key;
@@ -280,6 +282,10 @@ kinds! {
     /// The same global cluster may appear in several regions; consumers dedupe by ARN.
     RdsGlobalCluster(rds_global_cluster::GlobalCluster) in rds_global_clusters,
     DbInstance(db_instance::DbInstance) in db_instances,
+    /// CloudWatch metric and composite alarms (pair regions only).
+    CloudwatchAlarm(cloudwatch_alarm::CloudwatchAlarm) in cloudwatch_alarms,
+    /// Private ECR repositories with their registry's replication (pair regions only).
+    EcrRepository(ecr_repository::EcrRepository) in ecr_repositories,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,

@@ -113,6 +113,12 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     // Data stores without the residency tag.
     ("RR-RES-002", "arn:aws:s3:::helios-analytics-raw-events"),
     ("RR-RES-002", "arn:aws:dynamodb:ap-southeast-2:852067391524:table/fx-rates-cache"),
+    // Replication alarm whose actions are disabled.
+    ("RR-OBS-001", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
+    // Secondary of a global database with no lag alarm.
+    ("RR-OBS-002", "arn:aws:rds:eu-west-1:530741926318:cluster:ledger-reporting-euw1"),
+    // Repository the registry's prefix filter does not replicate.
+    ("RR-ECR-001", "arn:aws:ecr:us-east-1:418295736402:repository/payments-batch"),
 ];
 
 /// Correctly built resources: no rule may fail on them.
@@ -142,6 +148,8 @@ const COMPLIANT: &[&str] = &[
     "arn:aws:s3:::helios-eu-kyc-documents",
     "arn:aws:iam::418295736402:root",
     "arn:aws:iam::530741926318:root",
+    "arn:aws:ecr:us-east-1:418295736402:repository/payments-api",
+    "arn:aws:ecr:eu-west-1:418295736402:repository/payments-api",
 ];
 
 const CATEGORIES: &[&str] = &[
@@ -152,6 +160,8 @@ const CATEGORIES: &[&str] = &[
     "hot-path",
     "regions",
     "residency",
+    "observability",
+    "ecr",
 ];
 
 #[test]

@@ -266,7 +266,7 @@ impl Kind for CloudwatchAlarm {
             "alarm_actions" => Some(value::texts(self.alarm_actions.iter().map(String::as_str))),
             "notifies" => Some(value::boolean(self.notifies())),
             "watched_metrics" => {
-                let own = self.metric_name.is_some().then(|| MetricView {
+                let own = self.metric_name.is_some().then_some(MetricView {
                     namespace: self.namespace.as_deref(),
                     metric_name: self.metric_name.as_deref(),
                     dimensions: &self.dimensions,

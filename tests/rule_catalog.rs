@@ -35,6 +35,9 @@ const SHIPPED_PERMISSIONS: &[&str] = &[
     "config:SelectAggregateResourceConfig",
     "sts:AssumeRole",
     "sts:GetCallerIdentity",
+    "cloudwatch:DescribeAlarms",
+    "ecr:DescribeRepositories",
+    "ecr:DescribeRegistry",
 ];
 
 fn root() -> PathBuf {

@@ -6,12 +6,12 @@ use crate::collect::{self, CollectOptions};
 use crate::config::{unknown_rule_ids, Config, ConfigError, DEFAULT_CONFIG};
 use crate::exit::{Failure, GATE_FAILED, GATE_PASSED};
 use crate::inventory::Inventory;
+use crate::report::output::{report_time, write_atomically, write_stdout, PRIVATE, SHARED};
 use crate::report::{self, Format};
-use crate::rules::{RuleSet, Severity};
+use crate::rules::{render, RuleSet, Severity};
 use crate::scan::{run_scan, Baseline, ScanOptions};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -333,14 +333,8 @@ fn collect_options(live: &LiveArgs) -> Result<CollectOptions, Failure> {
 }
 
 fn collect_live(config: &Config, live: &LiveArgs) -> Result<Inventory, Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::collection(format!("cannot start the async runtime: {e}")))?;
     let options = collect_options(live)?;
-    runtime
-        .block_on(collect::collect(config, &options))
-        .map_err(Failure::collection)
+    collect::collect_blocking(config, &options)
 }
 
 fn scan(args: ScanArgs) -> Result<u8, Failure> {
@@ -355,10 +349,10 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     check_min_score(args.min_score)?;
     if let Some(dir) = &args.output_dir {
         for format in &formats {
-            refuse_non_regular(&dir.join(format.file_name()))?;
+            crate::report::output::refuse_non_regular(&dir.join(format.file_name()))?;
         }
     } else if let Some(path) = &args.output {
-        refuse_non_regular(path)?;
+        crate::report::output::refuse_non_regular(path)?;
     }
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let config = match (&args.config, args.demo) {
@@ -420,85 +414,8 @@ fn scan(args: ScanArgs) -> Result<u8, Failure> {
     })
 }
 
-/// The time written into reports: now, or `SOURCE_DATE_EPOCH` (seconds since the
-/// Unix epoch, the reproducible-builds convention) so reports can be regenerated
-/// byte for byte.
-fn report_time() -> Result<chrono::DateTime<chrono::Utc>, Failure> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-            .ok_or_else(|| {
-                Failure::bad_input(format!(
-                    "SOURCE_DATE_EPOCH={text:?}: not a number of seconds since 1970-01-01"
-                ))
-            }),
-        _ => Ok(chrono::Utc::now()),
-    }
-}
-
-/// Mode of reports and inventories: they describe an estate (account ids, ARNs,
-/// tags), so only their owner reads them.
-pub const PRIVATE: u32 = 0o600;
-
-/// Mode of the config `init` writes: nothing in it is sensitive.
-pub const SHARED: u32 = 0o644;
-
-/// Refuses to replace anything but a regular file: a rename over a symbolic link,
-/// a FIFO or a device would silently swap it for a regular file.
-pub fn refuse_non_regular(path: &Path) -> Result<(), Failure> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if !meta.file_type().is_file() => Err(Failure::bad_input(format!(
-            "{}: not a regular file; refusing to replace it",
-            path.display()
-        ))),
-        _ => Ok(()),
-    }
-}
-
-/// Writes to a temporary file beside `path` with permissions `mode`, then renames:
-/// a reader never sees a half-written report that looks complete. Only a missing
-/// path or a regular file is replaced (see [`refuse_non_regular`]).
-pub fn write_atomically(path: &Path, text: &str, mode: u32) -> Result<(), Failure> {
-    refuse_non_regular(path)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail = |e: &dyn std::fmt::Display| {
-        Failure::bad_input(format!("{}: cannot write: {e}", path.display()))
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail(&e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(|e| fail(&e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.persist(path).map_err(|e| fail(&e.error))?;
-    Ok(())
-}
-
-/// Writes to standard output; a closed pipe or a full device is an error (exit 2),
-/// never a silent success with no report.
-pub fn write_stdout(text: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|e| Failure::bad_input(format!("<stdout>: cannot write: {e}")))
-}
-
 fn collect_cmd(args: CollectArgs) -> Result<u8, Failure> {
-    refuse_non_regular(&args.output)?;
+    crate::report::output::refuse_non_regular(&args.output)?;
     let config = load_config(args.config.as_deref())?;
     let inventory = collect_live(&config, &args.live)?;
     let text = serde_json::to_string_pretty(&inventory).map_err(Failure::bad_input)?;
@@ -515,71 +432,12 @@ fn collect_cmd(args: CollectArgs) -> Result<u8, Failure> {
 
 fn rules_list(extra: Option<&Path>, format: ListFormat) -> Result<u8, Failure> {
     let rules = load_rules(extra, &Config::default_config())?;
-    let mut out = String::new();
-    match format {
-        ListFormat::Text => {
-            for r in &rules.rules {
-                out.push_str(&format!(
-                    "{:<12} {:<9} {:<10} {}\n",
-                    r.spec.id,
-                    r.severity.as_str(),
-                    r.spec.category.as_str(),
-                    r.spec.title
-                ));
-            }
-            out.push_str(&format!("{} rules\n", rules.rules.len()));
-        }
-        ListFormat::Json => {
-            let list: Vec<serde_json::Value> = rules
-                .rules
-                .iter()
-                .map(|r| {
-                    serde_json::json!({
-                        "id": r.spec.id, "name": r.spec.name, "title": r.spec.title,
-                        "severity": r.severity, "category": r.spec.category, "resource": r.spec.resource,
-                    })
-                })
-                .collect();
-            out = serde_json::to_string_pretty(&list).map_err(Failure::bad_input)? + "\n";
-        }
-    }
+    let out = match format {
+        ListFormat::Text => render::list_text(&rules),
+        ListFormat::Json => render::list_json(&rules).map_err(Failure::bad_input)?,
+    };
     write_stdout(&out)?;
     Ok(GATE_PASSED)
-}
-
-/// The full text of one rule, as `rules explain` prints it.
-pub fn explain_text(rule: &crate::rules::Rule) -> String {
-    let s = &rule.spec;
-    let mut out = format!(
-        "{} {} ({})\n{}\n\nseverity: {}   category: {}   evaluated per: {}   since: {}\n\nWhy it matters\n{}\n\nHow to fix\n{}\n",
-        s.id,
-        s.name,
-        rule.origin,
-        s.title,
-        rule.severity,
-        s.category,
-        s.resource.as_str(),
-        s.since,
-        s.rationale.trim(),
-        s.remediation.text.trim()
-    );
-    if let Some(cli) = &s.remediation.cli {
-        out.push_str(&format!("\nAWS CLI\n{}\n", cli.trim()));
-    }
-    if let Some(tf) = &s.remediation.terraform {
-        out.push_str(&format!("\nTerraform\n{}\n", tf.trim()));
-    }
-    out.push_str("\nCondition (CEL)\n");
-    if let Some(scope) = &s.scope {
-        out.push_str(&format!("  scope:     {}\n", scope.trim()));
-    }
-    out.push_str(&format!("  condition: {}\n", s.condition.trim()));
-    out.push_str(&format!(
-        "\nIAM permissions\n  {}\n\nMore: {}\n",
-        s.permissions.join(", "),
-        s.help_uri
-    ));
-    out
 }
 
 fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
@@ -592,7 +450,7 @@ fn rules_explain(id: &str, extra: Option<&Path>) -> Result<u8, Failure> {
             )),
         }
     })?;
-    write_stdout(&explain_text(rule))?;
+    write_stdout(&render::explain_text(rule))?;
     Ok(GATE_PASSED)
 }
 

@@ -1,9 +1,20 @@
 //! The CI gate: does this scan fail the build?
 
 use crate::evaluation::{Finding, Status};
-use crate::report::GateResult;
 use crate::rules::Severity;
 use crate::score::Scores;
+use serde::{Deserialize, Serialize};
+
+/// The CI gate and why it passed or failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateResult {
+    pub passed: bool,
+    pub fail_on: Severity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f64>,
+    /// One line per reason the gate failed.
+    pub reasons: Vec<String>,
+}
 
 /// The gate fails on any non-waived failing finding at or above `fail_on` (only new
 /// ones when a baseline marked them), or when the overall score is below `min_score`.

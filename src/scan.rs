@@ -32,6 +32,50 @@ pub struct ScanOptions {
     pub baseline: Option<Baseline>,
 }
 
+/// Why a baseline could not be used. Rendered as one `file[:line:column]: message`
+/// line; [`BaselineError::code`] names the kind of problem.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{file}: cannot read baseline: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}:{line}:{column}: not a regionready JSON report: {message}")]
+    Syntax {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{file}: unsupported report schema_version {found} (this build reads {readable_major}.x)"
+    )]
+    Version {
+        file: String,
+        found: serde_json::Value,
+        readable_major: String,
+    },
+}
+
+impl BaselineError {
+    /// The stable code of the problem (see `docs/diagnostics.md`).
+    pub fn code(&self) -> crate::diagnostics::Code {
+        use crate::diagnostics::Code;
+        match self {
+            BaselineError::Read { .. } => Code::BaselineRead,
+            BaselineError::Syntax { .. } => Code::BaselineSyntax,
+            BaselineError::Version { .. } => Code::BaselineVersion,
+        }
+    }
+}
+
+impl From<BaselineError> for Failure {
+    fn from(e: BaselineError) -> Failure {
+        Failure::bad_input(e)
+    }
+}
+
 /// The failing findings of a previous run (`results.json`).
 #[derive(Debug, Clone)]
 pub struct Baseline {
@@ -41,19 +85,20 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a previous JSON report. A missing or malformed file is bad input.
-    pub fn load(path: &Path) -> Result<Baseline, Failure> {
+    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let file = path.display().to_string();
-        let text = std::fs::read(path)
-            .map_err(|e| Failure::bad_input(format!("{file}: cannot read baseline: {e}")))?;
-        check_report_version(&file, &text)?;
-        let report: ScanReport = serde_json::from_slice(&text).map_err(|e| {
-            Failure::bad_input(format!(
-                "{file}:{}:{}: not a regionready JSON report: {}",
-                e.line(),
-                e.column(),
-                strip(&e)
-            ))
+        let text = std::fs::read(path).map_err(|source| BaselineError::Read {
+            file: file.clone(),
+            source,
         })?;
+        check_report_version(&file, &text)?;
+        let report: ScanReport =
+            serde_json::from_slice(&text).map_err(|e| BaselineError::Syntax {
+                file: file.clone(),
+                line: e.line(),
+                column: e.column(),
+                message: strip(&e),
+            })?;
         let failing = report
             .findings
             .into_iter()
@@ -65,7 +110,7 @@ impl Baseline {
 
 /// A baseline written by another major version of the report format would be
 /// compared field by field with this one's: refused, with the version named.
-fn check_report_version(file: &str, text: &[u8]) -> Result<(), Failure> {
+fn check_report_version(file: &str, text: &[u8]) -> Result<(), BaselineError> {
     #[derive(serde::Deserialize)]
     struct Versioned {
         schema_version: Option<serde_json::Value>,
@@ -85,9 +130,11 @@ fn check_report_version(file: &str, text: &[u8]) -> Result<(), Failure> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::bad_input(format!(
-            "{file}: unsupported report schema_version {found} (this build reads {readable_major}.x)"
-        )))
+        Err(BaselineError::Version {
+            file: file.to_string(),
+            found,
+            readable_major: readable_major.to_string(),
+        })
     }
 }
 

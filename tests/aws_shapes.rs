@@ -116,8 +116,12 @@ fn member_account() -> Vec<Rule> {
         member(east, "DescribeKey", "kms/DescribeKey/customer-single.json")
             .body_contains("00000002-"),
         member(east, "DescribeKey", "kms/DescribeKey/mrk-primary.json"),
-        member(east, "ListResourceTags", "kms/ListResourceTags/team.json").body_contains("mrk-"),
-        member(east, "ListResourceTags", "kms/ListResourceTags/none.json"),
+        // Tags of the region's keys and tables in one Tagging API read.
+        member(
+            east,
+            "GetResources",
+            "resourcegroupstaggingapi/GetResources/member-us-east-1.json",
+        ),
         member(
             east,
             "ListSecrets",
@@ -168,11 +172,6 @@ fn member_account() -> Vec<Rule> {
             east,
             "DescribeContinuousBackups",
             "dynamodb/DescribeContinuousBackups/enabled.json",
-        ),
-        member(
-            east,
-            "ListTagsOfResource",
-            "dynamodb/ListTagsOfResource/residency-eu.json",
         ),
         member(
             east,
@@ -230,7 +229,11 @@ fn member_account() -> Vec<Rule> {
         member(west, "ListKeys", "kms/ListKeys/replica-region.json"),
         member(west, "ListAliases", "kms/ListAliases/aliases.json"),
         member(west, "DescribeKey", "kms/DescribeKey/mrk-replica.json"),
-        member(west, "ListResourceTags", "kms/ListResourceTags/team.json"),
+        member(
+            west,
+            "GetResources",
+            "resourcegroupstaggingapi/GetResources/member-eu-west-1.json",
+        ),
         member(
             west,
             "ListSecrets",

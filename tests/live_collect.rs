@@ -752,8 +752,8 @@ fn live_scan_findings_are_exact() {
     pretty_assertions::assert_eq!(got, want);
 }
 
-/// AWS limits ListTagsOfResource and DescribeContinuousBackups to about 10 calls
-/// per second per account; the emulator never throttles. The proxy enforces that
+/// AWS limits DescribeContinuousBackups to about 10 calls per second per account
+/// (tags come from one Tagging API read per region, not a call per table); the emulator never throttles. The proxy enforces that
 /// limit per access key: 300 tables are still read in full, with no gap.
 #[test]
 fn three_hundred_tables_at_ten_calls_per_second_are_read_without_gaps() {
@@ -764,10 +764,7 @@ fn three_hundred_tables_at_ten_calls_per_second_are_read_without_gaps() {
         Settings {
             rules: emulator_gaps(),
             rate_limit: Some(RateLimit {
-                operations: vec![
-                    "ListTagsOfResource".to_string(),
-                    "DescribeContinuousBackups".to_string(),
-                ],
+                operations: vec!["DescribeContinuousBackups".to_string()],
                 per_second: 10,
             }),
             ..Settings::default()
@@ -879,7 +876,7 @@ fn patch(f: impl Fn(&mut Value) + Send + Sync + 'static) -> Action {
 ///   multi-Region replica key (the emulator always says aws/secretsmanager);
 /// - an encrypted Aurora cluster created without a key names the AWS-managed
 ///   `aws/rds` key by ARN (the emulator says `default_kms_key_id`);
-/// - ListTagsOfResource and DescribeContinuousBackups at 10 calls per second.
+/// - DescribeContinuousBackups at 10 calls per second.
 fn aws_corrections(seed: &Value) -> Settings {
     let management = seed["management"].as_str().expect("management").to_string();
     let member1 = seed["members"][1].as_str().expect("member1").to_string();
@@ -997,10 +994,7 @@ fn aws_corrections(seed: &Value) -> Settings {
     Settings {
         rules,
         rate_limit: Some(RateLimit {
-            operations: vec![
-                "ListTagsOfResource".to_string(),
-                "DescribeContinuousBackups".to_string(),
-            ],
+            operations: vec!["DescribeContinuousBackups".to_string()],
             per_second: 10,
         }),
         ..Settings::default()

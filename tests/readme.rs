@@ -1,5 +1,6 @@
-//! The README's rule table and docs/rules.md are generated from the rule files; this
-//! keeps them current.
+//! The README's rule table and docs/rules.md are generated from the rule files, and
+//! docs/fields.md from the resource kinds and the rule functions; this keeps them
+//! current.
 //! Regenerate with `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`.
 
 use regionready::rules::{markdown_table, reference_markdown, RuleSet};
@@ -40,6 +41,41 @@ fn rule_reference_is_current() {
     assert!(
         current == generated,
         "docs/rules.md is out of date; run REGIONREADY_UPDATE_DOCS=1 cargo test --test readme"
+    );
+}
+
+#[test]
+fn field_reference_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/fields.md");
+    let generated = regionready::expr::reference_markdown();
+    if std::env::var_os("REGIONREADY_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "docs/fields.md is out of date with src/kinds and the rule functions; run REGIONREADY_UPDATE_DOCS=1 cargo test --test readme"
+    );
+}
+
+#[test]
+fn rule_docs_link_the_field_reference() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let rules_section = &readme[readme.find("## Rules").expect("README has a Rules section")..];
+    let rules_section = &rules_section[..rules_section[3..]
+        .find("\n## ")
+        .map_or(rules_section.len(), |i| i + 3)];
+    assert!(
+        rules_section.contains("(docs/fields.md)"),
+        "README's rule-authoring section links docs/fields.md"
+    );
+    let reference = reference_markdown(&RuleSet::builtin().unwrap());
+    let intro = reference.split("\n## ").next().unwrap();
+    assert!(
+        intro.contains("(fields.md)"),
+        "docs/rules.md's introduction links the field reference"
     );
 }
 

@@ -22,10 +22,56 @@
 
 use super::arn::Arn;
 use super::partitions;
-use crate::inventory::{Reference, ReferenceRole};
 use regex::Regex;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::LazyLock;
+
+/// What the place a reference was found at says about it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceRole {
+    /// Something the resource calls or reads at run time (an environment variable,
+    /// a target, an integration): a dependency.
+    Call,
+    /// Something allowed to call the resource (a resource-based policy, a
+    /// `SourceArn` condition, a principal): not a dependency of the resource.
+    Inbound,
+    /// Something an identity policy lets a role call: a permission, not a call.
+    Permission,
+    /// A declared replication destination (S3 replication rules, replica lists).
+    Replication,
+}
+
+impl ReferenceRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferenceRole::Call => "call",
+            ReferenceRole::Inbound => "inbound",
+            ReferenceRole::Permission => "permission",
+            ReferenceRole::Replication => "replication",
+        }
+    }
+}
+
+/// One reference found in a configuration item.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The ARN or hostname as written.
+    pub target: String,
+    /// Region named by the ARN or hostname; empty for a region-less ARN (an S3
+    /// bucket), which the evaluator resolves from the inventory when it can.
+    pub region: String,
+    /// Path in the configuration item (`environment.variables.TABLE_ARN`).
+    pub path: String,
+    pub role: ReferenceRole,
+}
 
 static ARN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]*:[A-Za-z0-9/_.:+=@,*$-]+")

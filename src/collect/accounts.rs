@@ -5,7 +5,7 @@ use super::clients::{RegionClients, Session};
 use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
-use super::{cloudwatch, dynamodb, ecr, kms, rds, secrets, sweep};
+use super::{cloudwatch, dynamodb, ecr, kms, rds, secrets, sweep, tagging};
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
 use futures_util::future::join_all;
@@ -101,12 +101,15 @@ async fn pair_region(
     region: &str,
 ) -> RegionInventory {
     let c = RegionClients::new(session, region);
+    // Tags of the region's resources, read once before the collectors that use them.
+    let tags = tagging::read(ctx, &c.tagging, account, region).await;
+    let tags = &tags;
     // Each service's collector reads its part of the region; the parts run
     // concurrently and are absorbed into one inventory. A new service adds one
     // line here (and its client to `RegionClients`).
     let parts: Vec<Part<'_>> = vec![
         Box::pin(async {
-            let kms_keys = kms::collect(ctx, &c.kms, account, region).await;
+            let kms_keys = kms::collect(ctx, &c.kms, account, region, tags).await;
             RegionInventory {
                 kms_keys,
                 ..RegionInventory::default()
@@ -121,7 +124,7 @@ async fn pair_region(
         }),
         Box::pin(async {
             let dynamodb_tables =
-                dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition).await;
+                dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition, tags).await;
             RegionInventory {
                 dynamodb_tables,
                 ..RegionInventory::default()

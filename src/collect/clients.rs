@@ -167,6 +167,7 @@ pub(crate) struct RegionClients {
     pub config: aws_sdk_config::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub ecr: aws_sdk_ecr::Client,
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 /// The configuration of one service client for a session in a region: the
@@ -215,6 +216,9 @@ impl RegionClients {
             ),
             ecr: aws_sdk_ecr::Client::from_conf(
                 service_config!(aws_sdk_ecr, session, &config, region).build(),
+            ),
+            tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
+                service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),
             ),
         }
     }

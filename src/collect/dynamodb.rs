@@ -6,11 +6,13 @@
 //! (2017.11.29) one does not, and only ListGlobalTables / DescribeGlobalTable
 //! name its replication group. Both are read, so a legacy replica is not taken
 //! for a single-region table. ListGlobalTables is asked only where a table could be
-//! a legacy replica: AWS requires a stream with new and old images on each. ListTagsOfResource and DescribeContinuousBackups are
-//! paced per account (see `pacing`).
+//! a legacy replica: AWS requires a stream with new and old images on each.
+//! DescribeContinuousBackups is paced per account (see `pacing`). Tags come from
+//! the region's Tagging API read (see `tagging`), not one call per table.
 
 use super::gaps::{classify, Ctx};
-use crate::inventory::{DynamoReplica, DynamoTable, Tags};
+use super::tagging::RegionTags;
+use crate::inventory::{DynamoReplica, DynamoTable};
 use aws_sdk_dynamodb::types::{
     PointInTimeRecoveryStatus, ReplicaDescription, StreamViewType, TableDescription,
 };
@@ -55,6 +57,7 @@ pub(crate) async fn collect(
     account: &str,
     region: &str,
     partition: &str,
+    tags: &RegionTags,
 ) -> Vec<DynamoTable> {
     let Some(names) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -106,6 +109,9 @@ pub(crate) async fn collect(
             }
         }
         out.push(table);
+    }
+    for table in &mut out {
+        table.tags = tags.get(&table.arn);
     }
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
@@ -276,19 +282,13 @@ async fn describe(
             }
         }
     };
-    let arn = table.arn.clone();
-    let (description, pitr, tags) = tokio::join!(
-        description,
-        backups,
-        tags(ctx, client, account, region, &arn)
-    );
+    let (description, pitr) = tokio::join!(description, backups);
     let mut candidate = false;
     if let Some(desc) = description {
         apply_description(&mut table, &desc, region);
         candidate = may_be_legacy_replica(&desc);
     }
     table.pitr_enabled = pitr;
-    table.tags = tags;
     (table, candidate)
 }
 
@@ -332,41 +332,3 @@ pub(crate) fn apply_description(table: &mut DynamoTable, desc: &TableDescription
 
 /// Version of global tables DescribeTable reports `Replicas` for.
 pub(crate) const CURRENT_VERSION: &str = "2019.11.21";
-
-async fn tags(ctx: &Ctx, client: &Client, account: &str, region: &str, arn: &str) -> Option<Tags> {
-    let mut tags = Tags::new();
-    let mut token: Option<String> = None;
-    loop {
-        let request = client
-            .list_tags_of_resource()
-            .resource_arn(arn)
-            .set_next_token(token.clone());
-        match ctx
-            .send_paced(account, "ListTagsOfResource", request.send())
-            .await
-        {
-            Ok(out) => {
-                tags.extend(
-                    out.tags
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|t| (t.key, t.value)),
-                );
-                match out.next_token {
-                    Some(next) if Some(&next) != token.as_ref() => token = Some(next),
-                    _ => return Some(tags),
-                }
-            }
-            Err(e) => {
-                ctx.gap(
-                    account,
-                    Some(region),
-                    SERVICE,
-                    classify(&e),
-                    &format!("ListTagsOfResource {arn}"),
-                );
-                return None;
-            }
-        }
-    }
-}

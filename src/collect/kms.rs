@@ -1,5 +1,5 @@
 //! KMS keys of one account in one region: DescribeKey for each key, aliases once
-//! per region, tags for customer keys.
+//! per region, tags for customer keys from the region's Tagging API read.
 //!
 //! AWS-managed keys are recognised by their `alias/aws/*` alias as well as by
 //! `KeyManager`, and primary versus replica is decided by comparing the key's ARN
@@ -8,7 +8,8 @@
 //! fields are missing or stale.
 
 use super::gaps::{classify, pages, Ctx};
-use crate::inventory::{KeyManager, KmsKey, MultiRegionKeyType, Tags};
+use super::tagging::RegionTags;
+use crate::inventory::{KeyManager, KmsKey, MultiRegionKeyType};
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata};
 use aws_sdk_kms::Client;
 use futures_util::future::join_all;
@@ -75,6 +76,7 @@ pub(crate) async fn collect(
     client: &Client,
     account: &str,
     region: &str,
+    tags: &RegionTags,
 ) -> Vec<KmsKey> {
     let Some(keys) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -90,25 +92,25 @@ pub(crate) async fn collect(
                 .map(|(key_id, arn)| describe(ctx, client, account, region, key_id, arn))
         )
     );
-    let mut out: Vec<KmsKey> = join_all(described.into_iter().map(|(mut key, meta)| {
-        key.aliases = aliases
-            .as_ref()
-            .map(|a| a.get(&key.key_id).cloned().unwrap_or_default());
-        let aws_alias = has_aws_alias(key.aliases.as_ref());
-        if aws_alias {
-            key.key_manager = Some(KeyManager::Aws);
-        }
-        if let Some(meta) = &meta {
-            apply_metadata(&mut key, meta, aws_alias);
-        }
-        async move {
+    let mut out: Vec<KmsKey> = described
+        .into_iter()
+        .map(|(mut key, meta)| {
+            key.aliases = aliases
+                .as_ref()
+                .map(|a| a.get(&key.key_id).cloned().unwrap_or_default());
+            let aws_alias = has_aws_alias(key.aliases.as_ref());
+            if aws_alias {
+                key.key_manager = Some(KeyManager::Aws);
+            }
+            if let Some(meta) = &meta {
+                apply_metadata(&mut key, meta, aws_alias);
+            }
             if key.key_manager == Some(KeyManager::Customer) {
-                key.tags = tags(ctx, client, account, region, &key.arn).await;
+                key.tags = tags.get(&key.arn);
             }
             key
-        }
-    }))
-    .await;
+        })
+        .collect();
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
     out
 }
@@ -176,35 +178,6 @@ pub(crate) fn apply_metadata(key: &mut KmsKey, meta: &KeyMetadata, aws_alias: bo
         regions.sort();
         regions.dedup();
         key.replica_regions = Some(regions);
-    }
-}
-
-async fn tags(ctx: &Ctx, client: &Client, account: &str, region: &str, arn: &str) -> Option<Tags> {
-    match pages!(
-        ctx,
-        client
-            .list_resource_tags()
-            .key_id(arn)
-            .into_paginator()
-            .send()
-    ) {
-        Ok(pages) => Some(
-            pages
-                .into_iter()
-                .flat_map(|p| p.tags.unwrap_or_default())
-                .map(|t| (t.tag_key, t.tag_value))
-                .collect(),
-        ),
-        Err((_, f)) => {
-            ctx.gap(
-                account,
-                Some(region),
-                SERVICE,
-                f,
-                &format!("ListResourceTags {arn}"),
-            );
-            None
-        }
     }
 }
 

@@ -24,6 +24,7 @@ mod rds;
 mod secrets;
 mod services;
 mod sweep;
+mod tagging;
 
 pub use services::{actions, iam_policy_json, service, Service, SERVICES};
 pub use sweep::DEFAULT_SWEEP_REGIONS;
@@ -110,6 +111,23 @@ pub enum CollectError {
 }
 
 /// Reads the estate. Partial results are normal: see `Inventory.gaps`.
+/// Runs [`collect`] on a multi-threaded runtime of its own: the CLI is
+/// synchronous, and the collection is the only part of it that waits on the network.
+pub fn collect_blocking(
+    config: &Config,
+    options: &CollectOptions,
+) -> Result<Inventory, crate::exit::Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            crate::exit::Failure::collection(format!("cannot start the async runtime: {e}"))
+        })?;
+    runtime
+        .block_on(collect(config, options))
+        .map_err(crate::exit::Failure::collection)
+}
+
 pub async fn collect(config: &Config, options: &CollectOptions) -> Result<Inventory, CollectError> {
     let ctx = gaps::Ctx::new(options.concurrency, progress::Progress::new(options.quiet));
     let base = clients::base_config(options).await;

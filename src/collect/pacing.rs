@@ -1,6 +1,7 @@
 //! Pacing for the operations AWS limits to a few calls per second per account.
 //!
-//! DynamoDB documents ListTagsOfResource and DescribeContinuousBackups at about 10
+//! DynamoDB documents DescribeContinuousBackups (and ListTagsOfResource, which the
+//! scan no longer calls: tags come from the Tagging API) at about 10
 //! calls per second per account. With dozens of requests in flight, an account
 //! with hundreds of tables would otherwise spend its retries within a second and
 //! turn every table after that into an unknown. Each (account, operation) gets a

@@ -49,10 +49,16 @@ pub const SERVICES: &[Service] = &[
         ],
     },
     Service {
+        file: "tagging.rs",
+        iam: "tag",
+        model: "resourcegroupstaggingapi",
+        actions: &["GetResources"],
+    },
+    Service {
         file: "kms.rs",
         iam: "kms",
         model: "kms",
-        actions: &["DescribeKey", "ListAliases", "ListKeys", "ListResourceTags"],
+        actions: &["DescribeKey", "ListAliases", "ListKeys"],
     },
     Service {
         file: "secrets.rs",
@@ -70,7 +76,6 @@ pub const SERVICES: &[Service] = &[
             "DescribeTable",
             "ListGlobalTables",
             "ListTables",
-            "ListTagsOfResource",
         ],
     },
     Service {

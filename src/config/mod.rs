@@ -10,7 +10,7 @@ pub use validate::{
     is_region_code, unknown_rule_ids, validate_rule_references, ConfigError, RuleMention,
 };
 
-use crate::rules::Severity;
+use crate::severity::Severity;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -158,8 +158,13 @@ impl Config {
     /// Reads a config file.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::one(&origin, format!("{origin}: cannot read config: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::one(
+                &origin,
+                crate::diagnostics::Code::ConfigRead,
+                format!("{origin}: cannot read config: {e}"),
+            )
+        })?;
         Config::parse(&text, &origin)
     }
 

@@ -6,7 +6,8 @@ use super::{
     RuleSettings, Waiver,
 };
 use crate::analysis::partitions::{self, RegionCheck};
-use crate::rules::Severity;
+use crate::diagnostics::Code;
+use crate::severity::Severity;
 use crate::span::{toml_error, LineIndex};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -18,18 +19,29 @@ pub struct ConfigError {
     /// The config's path (or `<default>`), for lines added later.
     pub origin: String,
     pub errors: Vec<String>,
+    /// The code of each line of `errors`, in the same order (see [`ConfigError::diagnostics`]).
+    pub codes: Vec<Code>,
     /// Rule ids the config names, kept even when it is invalid, so unknown ids can
     /// be reported in the same pass as every other problem once rules are loaded.
     pub rule_mentions: Vec<RuleMention>,
 }
 
 impl ConfigError {
-    pub fn one(origin: &str, message: String) -> Self {
+    pub fn one(origin: &str, code: Code, message: String) -> Self {
         ConfigError {
             origin: origin.to_string(),
             errors: vec![message],
+            codes: vec![code],
             rule_mentions: Vec::new(),
         }
+    }
+
+    /// Each problem with its stable code.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (Code, &str)> {
+        self.codes
+            .iter()
+            .copied()
+            .zip(self.errors.iter().map(String::as_str))
     }
 }
 
@@ -55,13 +67,15 @@ struct Checker<'a> {
     origin: &'a str,
     lines: LineIndex<'a>,
     errors: Vec<String>,
+    codes: Vec<Code>,
     warnings: Vec<String>,
 }
 
 impl Checker<'_> {
-    fn error_at(&mut self, offset: usize, message: impl std::fmt::Display) {
+    fn error_at(&mut self, code: Code, offset: usize, message: impl std::fmt::Display) {
         self.errors
             .push(self.lines.located(self.origin, offset, message));
+        self.codes.push(code);
     }
 
     fn line(&self, offset: usize) -> usize {
@@ -91,7 +105,11 @@ impl Checker<'_> {
                 let hint = suggestion
                     .map(|s| format!(" (did you mean {s:?}?)"))
                     .unwrap_or_default();
-                self.error_at(offset, format!("{code:?} is not an AWS region code{hint}"));
+                self.error_at(
+                    Code::ConfigRegion,
+                    offset,
+                    format!("{code:?} is not an AWS region code{hint}"),
+                );
             }
         }
         code.clone()
@@ -103,6 +121,7 @@ impl Checker<'_> {
             [a, b] if a != b => Some(RegionPair(a.clone(), b.clone())),
             [a, b] if a == b => {
                 self.error_at(
+                    Code::ConfigPair,
                     pair.span().start,
                     format!("a region pair needs two different regions, got {a:?} twice"),
                 );
@@ -110,6 +129,7 @@ impl Checker<'_> {
             }
             _ => {
                 self.error_at(
+                    Code::ConfigPair,
                     pair.span().start,
                     format!(
                         "a region pair has exactly two regions, got {}",
@@ -124,6 +144,7 @@ impl Checker<'_> {
     fn account_id(&mut self, id: &Spanned<String>) -> String {
         if id.get_ref().len() != 12 || !id.get_ref().bytes().all(|b| b.is_ascii_digit()) {
             self.error_at(
+                Code::ConfigAccount,
                 id.span().start,
                 format!("{:?} is not a 12-digit AWS account id", id.get_ref()),
             );
@@ -145,19 +166,24 @@ pub fn is_region_code(text: &str) -> bool {
 }
 
 pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, ConfigError> {
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| ConfigError::one(origin, toml_error(origin, text, &e)))?;
+    let raw: RawConfig = toml::from_str(text)
+        .map_err(|e| ConfigError::one(origin, Code::ConfigSyntax, toml_error(origin, text, &e)))?;
     let mut c = Checker {
         origin,
         lines: LineIndex::new(text),
         errors: Vec::new(),
+        codes: Vec::new(),
         warnings: Vec::new(),
     };
 
     let regions = raw.regions;
     let pairs: Vec<RegionPair> = match regions.as_ref().and_then(|r| r.pairs.as_ref()) {
         Some(pairs) if pairs.get_ref().is_empty() => {
-            c.error_at(pairs.span().start, "regions.pairs needs at least one pair");
+            c.error_at(
+                Code::ConfigPair,
+                pairs.span().start,
+                "regions.pairs needs at least one pair",
+            );
             Vec::new()
         }
         Some(pairs) => pairs.get_ref().iter().filter_map(|p| c.pair(p)).collect(),
@@ -195,6 +221,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         for region in [&pair.0, &pair.1] {
             if !sanctioned.contains(region) {
                 c.error_at(
+                    Code::ConfigPair,
                     text_offset_of_sanctioned,
                     format!(
                         "regions.sanctioned must include {region:?}, a region of pair {}",
@@ -232,7 +259,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             Some(ratio) => {
                 let value = *ratio.get_ref();
                 if !(value.is_finite() && value > 0.0 && value <= 10.0) {
-                    c.error_at(
+                    c.error_at(Code::ConfigCapacity,
                         ratio.span().start,
                         format!("capacity.min_ratio must be a number above 0 and at most 10, not {value}"),
                     );
@@ -277,6 +304,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
                     rules.severity.insert(id.get_ref().clone(), s);
                 }
                 None => c.error_at(
+                    Code::ConfigSeverity,
                     severity.span().start,
                     format!(
                         "unknown severity {:?} (critical, high, medium, low, info)",
@@ -302,6 +330,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
                 Ok(date) => Some(date),
                 Err(_) => {
                     c.error_at(
+                        Code::ConfigWaiver,
                         e.span().start,
                         format!(
                             "waiver expires must be a date YYYY-MM-DD, got {}",
@@ -313,7 +342,11 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             }
         });
         if raw_waiver.reason.get_ref().trim().is_empty() {
-            c.error_at(raw_waiver.reason.span().start, "a waiver needs a reason");
+            c.error_at(
+                Code::ConfigWaiver,
+                raw_waiver.reason.span().start,
+                "a waiver needs a reason",
+            );
         }
         let glob = match globset::GlobBuilder::new(raw_waiver.resource.get_ref())
             .literal_separator(false)
@@ -322,6 +355,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
             Ok(glob) => glob,
             Err(e) => {
                 c.error_at(
+                    Code::ConfigWaiver,
                     raw_waiver.resource.span().start,
                     format!(
                         "invalid resource glob: {}",
@@ -353,6 +387,7 @@ pub(super) fn parse_and_validate(text: &str, origin: &str) -> Result<Config, Con
         return Err(ConfigError {
             origin: origin.to_string(),
             errors: c.errors,
+            codes: c.codes,
             rule_mentions,
         });
     }
@@ -380,6 +415,7 @@ fn override_of(c: &mut Checker, o: &Spanned<RawOverride>) -> Option<PairOverride
             Some((k, v)) => AccountSelector::Tag(k.to_string(), v.to_string()),
             None => {
                 c.error_at(
+                    Code::ConfigOverride,
                     o.span().start,
                     format!("override tag must be key=value, got {tag:?}"),
                 );
@@ -388,6 +424,7 @@ fn override_of(c: &mut Checker, o: &Spanned<RawOverride>) -> Option<PairOverride
         },
         _ => {
             c.error_at(
+                Code::ConfigOverride,
                 o.span().start,
                 "a pair override names exactly one of account, ou, tag",
             );
@@ -450,6 +487,7 @@ pub fn validate_rule_references(config: &Config, known: &[&str]) -> Result<(), C
     } else {
         Err(ConfigError {
             origin: config.origin.clone(),
+            codes: vec![Code::ConfigUnknownRule; errors.len()],
             errors,
             rule_mentions,
         })

@@ -1,8 +1,8 @@
 //! Everything about one account that every rule evaluated in it shares: its pair,
 //! its place in the organization, its effective SCPs, and whether it was read at all.
 
+use super::scp::{pair_asymmetry, Decision, PolicyPath, Principal, RegionGuardrail};
 use crate::analysis::partitions;
-use crate::analysis::scp::{pair_asymmetry, Decision, PolicyPath, Principal, RegionGuardrail};
 use crate::config::{Config, RegionPair};
 use crate::inventory::{Inventory, Tags};
 use crate::kinds::value::{self, Boxed, Fields, Object, TagsVal};
@@ -271,7 +271,7 @@ impl Fields for ScpView<'_> {
 
 impl ScpFacts {
     /// The `account.scp` view: what the SCPs in force say about regions, for the
-    /// account's workload (see [`crate::analysis::scp`]). Facts the SCPs leave
+    /// account's workload (see [`super::scp`]). Facts the SCPs leave
     /// open because a level's policies were not collected are left out, so rules
     /// reading them say `unknown`.
     fn of(
@@ -362,7 +362,7 @@ fn open_workload_actions(
     open: &[String],
     guardrail: &RegionGuardrail,
 ) -> Vec<String> {
-    let mut actions: Vec<String> = crate::analysis::scp::WORKLOAD_ACTIONS
+    let mut actions: Vec<String> = super::scp::WORKLOAD_ACTIONS
         .iter()
         .filter(|action| {
             open.iter()
@@ -372,7 +372,7 @@ fn open_workload_actions(
         .map(|a| a.to_string())
         .collect();
     // Only worth saying when something is denied there at all.
-    if actions.len() == crate::analysis::scp::WORKLOAD_ACTIONS.len() {
+    if actions.len() == super::scp::WORKLOAD_ACTIONS.len() {
         actions.clear();
     }
     actions

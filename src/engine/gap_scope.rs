@@ -17,9 +17,9 @@
 //! instead of once per rule per region.
 
 use super::account::AccountContext;
-use super::budget::Meter;
 use super::coverage::{hidden_kinds, is_account_wide};
 use crate::config::Config;
+use crate::expr::budget::Meter;
 use crate::inventory::Gap;
 use crate::kinds::value::{self, Boxed, Fields, Object};
 use crate::kinds::{ResourceKind, ALL};

@@ -2,25 +2,20 @@
 //! judged against is an input), so a saved inventory always gives the same findings.
 
 mod account;
-mod budget;
-mod check;
 mod coverage;
-mod expression;
-pub mod fields;
-mod functions;
 mod gap_scope;
 mod index;
+mod index_val;
 mod merge;
 mod plan;
 mod run;
+mod scp;
 
-pub use budget::EVALUATION_BUDGET;
-pub use check::check_expression;
-pub use expression::{
-    CompileError, Expression, EVALUATION_STACK_BYTES, MAX_AST_DEPTH, MAX_EXPRESSION_BYTES,
-    MAX_NESTING,
+pub use crate::expr::{
+    check_expression, CompileError, Expression, RuleFunction, EVALUATION_BUDGET,
+    EVALUATION_STACK_BYTES, FUNCTIONS, MAX_AST_DEPTH, MAX_EXPRESSION_BYTES, MAX_NESTING,
+    STANDARD_FUNCTIONS,
 };
-pub use functions::{RuleFunction, FUNCTIONS, STANDARD as STANDARD_FUNCTIONS};
 
 use crate::config::Config;
 use crate::evaluation::Evaluation;
@@ -77,7 +72,7 @@ fn evaluate_here(
 ) -> Evaluation {
     let plan = plan::Plan::of(rules);
     let index = index::Index::build(inventory);
-    let root = functions::root_context();
+    let root = crate::expr::root_context();
     let mut waivers_by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, w) in config.waivers.iter().enumerate() {
         waivers_by_rule.entry(w.rule.as_str()).or_default().push(i);

@@ -1,6 +1,5 @@
 //! Which rules run on what, decided once per evaluation from the rules alone.
 
-use super::check;
 use crate::kinds::ResourceKind;
 use crate::rules::RuleSet;
 use std::collections::HashMap;
@@ -35,9 +34,9 @@ impl Plan {
                 kind => plan.by_kind.entry(kind).or_default().push(i),
             }
             plan.reads_pair.push(
-                check::reads_pair(&rule.condition)
-                    || check::reads_pair(&rule.message)
-                    || rule.scope.as_ref().is_some_and(check::reads_pair),
+                crate::expr::reads_pair(&rule.condition)
+                    || crate::expr::reads_pair(&rule.message)
+                    || rule.scope.as_ref().is_some_and(crate::expr::reads_pair),
             );
         }
         plan.needed = ResourceKind::RESOURCES

@@ -2,14 +2,15 @@
 //! of every other account, so accounts run in parallel.
 
 use super::account::{AccountContext, AccountView};
-use super::budget::{self, Meter, MeterVal};
-use super::functions::{IndexVal, INDEX};
 use super::gap_scope;
 use super::index::Index;
+use super::index_val::IndexVal;
 use super::plan::Plan;
 use super::EvaluateOptions;
 use crate::config::Config;
 use crate::evaluation::{AccountSummary, AppliedWaiver, Finding, Status, Tally};
+use crate::expr::budget::{self, Meter, MeterVal};
+use crate::expr::INDEX;
 use crate::inventory::{AccountInventory, Gap, Inventory};
 use crate::kinds::config_resource::REFERENCE_FIELDS;
 use crate::kinds::fields_doc::needs;

@@ -124,6 +124,19 @@ pub enum InventoryError {
     Version { path: String, found: String },
 }
 
+impl InventoryError {
+    /// The stable code of the problem (see `docs/diagnostics.md`).
+    pub fn code(&self) -> crate::diagnostics::Code {
+        use crate::diagnostics::Code;
+        match self {
+            InventoryError::Io { .. } => Code::InventoryRead,
+            InventoryError::Parse { .. } => Code::InventorySyntax,
+            InventoryError::Inconsistent { .. } => Code::InventoryInconsistent,
+            InventoryError::Version { .. } => Code::InventoryVersion,
+        }
+    }
+}
+
 impl Inventory {
     /// Parses an inventory from JSON text; `path` only labels errors.
     pub fn from_json(text: &[u8], path: &str) -> Result<Self, InventoryError> {

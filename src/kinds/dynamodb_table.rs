@@ -50,7 +50,7 @@ pub static SPEC: KindSpec = KindSpec {
     list: "dynamodb_tables",
     resource_type: "AWS::DynamoDB::Table",
     service: "dynamodb",
-    doc: "A DynamoDB table in one region (each replica of a global table is its own view), from DescribeTable, DescribeContinuousBackups, ListGlobalTables and ListTagsOfResource.",
+    doc: "A DynamoDB table in one region (each replica of a global table is its own view), from DescribeTable, DescribeContinuousBackups, ListGlobalTables, with tags from the Tagging API (GetResources).",
     data_store: true,
     fields: FIELDS,
     listings: &["ListTables", "ListGlobalTables"],

@@ -20,7 +20,8 @@ pub enum MultiRegionKeyType {
     Replica,
 }
 
-/// A KMS key as DescribeKey, ListAliases and ListResourceTags report it.
+/// A KMS key as DescribeKey and ListAliases report it, with its tags from the
+/// Tagging API.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KmsKey {
@@ -52,7 +53,7 @@ pub static SPEC: KindSpec = KindSpec {
     list: "kms_keys",
     resource_type: "AWS::KMS::Key",
     service: "kms",
-    doc: "A KMS key (customer managed or AWS managed), from ListKeys, DescribeKey, ListAliases and ListResourceTags.",
+    doc: "A KMS key (customer managed or AWS managed), from ListKeys, DescribeKey, ListAliases, with tags from the Tagging API (GetResources).",
     data_store: false,
     fields: FIELDS,
     listings: &["ListKeys", "ListAliases"],

@@ -7,12 +7,14 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod output;
 pub mod sarif;
 mod templates;
 pub mod text;
 pub mod view;
 
 use crate::evaluation::{Diagnostic, Finding, ReportedGap, Status, WaiverStatus};
+pub use crate::gate::GateResult;
 use crate::rules::Severity;
 use crate::score::Scores;
 use serde::{Deserialize, Serialize};
@@ -99,17 +101,6 @@ pub struct Summary {
     /// Unwaived failures per category (all seven keys present).
     pub failed_by_category: BTreeMap<String, usize>,
     pub gaps: usize,
-}
-
-/// The CI gate and why it passed or failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GateResult {
-    pub passed: bool,
-    pub fail_on: Severity,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<f64>,
-    /// One line per reason the gate failed.
-    pub reasons: Vec<String>,
 }
 
 /// Findings compared with a previous `results.json` (identity = rule id + ARN).

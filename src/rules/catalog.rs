@@ -4,6 +4,7 @@
 use super::load::{duplicate_id, load_dir, parse_rule, retired_id, RuleError};
 use super::model::Rule;
 use crate::config::{validate_rule_references, Config, ConfigError};
+use crate::diagnostics::Code;
 use include_dir::{include_dir, Dir};
 use std::path::Path;
 
@@ -50,23 +51,24 @@ impl RuleSet {
         let mut files = Vec::new();
         walk(&BUILTIN_RULES_DIR, &mut files);
         let mut rules = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors = RuleError::default();
         for file in files {
             let origin = format!("rules/{}", file.path().display());
             let stem = file.path().file_stem().and_then(|s| s.to_str());
             let text = file.contents_utf8().unwrap_or_default();
             match parse_rule(text, &origin, stem) {
                 Ok(rule) => match rules.iter().find(|r: &&Rule| r.spec.id == rule.spec.id) {
-                    Some(first) => {
-                        errors.push(duplicate_id(text, &origin, &rule.spec.id, &first.origin))
-                    }
+                    Some(first) => errors.push(
+                        Code::RuleDuplicateId,
+                        duplicate_id(text, &origin, &rule.spec.id, &first.origin),
+                    ),
                     None => rules.push(rule),
                 },
-                Err(e) => errors.extend(e.errors),
+                Err(e) => errors.extend(e),
             }
         }
         if !errors.is_empty() {
-            return Err(RuleError { errors });
+            return Err(errors);
         }
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         Ok(RuleSet {
@@ -87,23 +89,29 @@ impl RuleSet {
         let mut set = RuleSet::builtin()?;
         if let Some(dir) = extra {
             let user = load_dir(dir)?;
-            let mut errors = Vec::new();
+            let mut errors = RuleError::default();
             for rule in &user {
                 if retired().iter().any(|(id, _)| *id == rule.spec.id) {
                     let text = std::fs::read_to_string(&rule.origin).unwrap_or_default();
-                    errors.push(retired_id(&text, &rule.origin, &rule.spec.id));
+                    errors.push(
+                        Code::RuleRetiredId,
+                        retired_id(&text, &rule.origin, &rule.spec.id),
+                    );
                 } else if let Some(builtin) = set.get(&rule.spec.id) {
                     let text = std::fs::read_to_string(&rule.origin).unwrap_or_default();
-                    errors.push(duplicate_id(
-                        &text,
-                        &rule.origin,
-                        &rule.spec.id,
-                        &format!("the built-in rule {}", builtin.origin),
-                    ));
+                    errors.push(
+                        Code::RuleDuplicateId,
+                        duplicate_id(
+                            &text,
+                            &rule.origin,
+                            &rule.spec.id,
+                            &format!("the built-in rule {}", builtin.origin),
+                        ),
+                    );
                 }
             }
             if !errors.is_empty() {
-                return Err(RuleError { errors });
+                return Err(errors);
             }
             set.rules.extend(user);
             set.rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
@@ -195,7 +203,9 @@ pub fn markdown_table(rules: &RuleSet) -> String {
 pub fn reference_markdown(rules: &RuleSet) -> String {
     let mut out = String::from(
         "# Rule reference\n\nGenerated from the files in [`rules/`](../rules/) by \
-         `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; do not edit by hand.\n",
+         `REGIONREADY_UPDATE_DOCS=1 cargo test --test readme`; do not edit by hand.\n\n\
+         The fields, variables and functions a condition may use are in the \
+         [field reference](fields.md).\n",
     );
     for r in &rules.rules {
         let s = &r.spec;

@@ -1,14 +1,50 @@
 //! Parsing and compiling rule files, with every error located at file:line.
 
 use super::model::{Rule, RuleSpec};
-use crate::engine::{check_expression, CompileError, Expression};
+use crate::diagnostics::Code;
+use crate::expr::{check_expression, CompileError, Expression};
 use crate::span::toml_error;
 use std::path::Path;
 
 /// One or more rule-file problems, each a complete line naming file, line and rule id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct RuleError {
     pub errors: Vec<String>,
+    /// The code of each line of `errors`, in the same order (see [`RuleError::diagnostics`]).
+    pub codes: Vec<Code>,
+}
+
+impl RuleError {
+    pub fn one(code: Code, message: String) -> RuleError {
+        RuleError {
+            errors: vec![message],
+            codes: vec![code],
+        }
+    }
+
+    /// Adds one problem.
+    pub fn push(&mut self, code: Code, message: String) {
+        self.errors.push(message);
+        self.codes.push(code);
+    }
+
+    /// Adds every problem of `other`.
+    pub fn extend(&mut self, other: RuleError) {
+        self.errors.extend(other.errors);
+        self.codes.extend(other.codes);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Each problem with its stable code.
+    pub fn diagnostics(&self) -> impl Iterator<Item = (Code, &str)> {
+        self.codes
+            .iter()
+            .copied()
+            .zip(self.errors.iter().map(String::as_str))
+    }
 }
 
 impl std::fmt::Display for RuleError {
@@ -52,54 +88,80 @@ fn is_kebab(name: &str) -> bool {
 /// Parses, validates and compiles one rule file. `stem` is the file name without
 /// `.toml`, which must equal the id.
 pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, RuleError> {
-    let spec: RuleSpec = toml::from_str(text).map_err(|e| RuleError {
-        errors: vec![toml_error(origin, text, &e)],
-    })?;
-    let mut errors = Vec::new();
+    let spec: RuleSpec = toml::from_str(text)
+        .map_err(|e| RuleError::one(Code::RuleSyntax, toml_error(origin, text, &e)))?;
+    let mut errors = RuleError::default();
     let id = crate::sanitize::visible(&spec.id);
-    let mut err = |key: &str, message: String| {
-        errors.push(format!(
-            "{origin}:{}: rule {id}: {message}",
-            key_line(text, key)
-        ));
+    let mut problem = |code: Code, key: &str, message: String| {
+        errors.push(
+            code,
+            format!("{origin}:{}: rule {id}: {message}", key_line(text, key)),
+        );
     };
     if !is_rule_id(&spec.id) {
-        err("id", "id must look like RR-KMS-001".into());
+        problem(
+            Code::RuleMetadata,
+            "id",
+            "id must look like RR-KMS-001".into(),
+        );
     }
     if let Some(stem) = stem {
         if stem != spec.id {
-            err("id", format!("id must equal the file name {stem:?}"));
+            problem(
+                Code::RuleMetadata,
+                "id",
+                format!("id must equal the file name {stem:?}"),
+            );
         }
     }
     if !is_kebab(&spec.name) {
-        err("name", format!("name {:?} must be kebab-case", spec.name));
+        problem(
+            Code::RuleMetadata,
+            "name",
+            format!("name {:?} must be kebab-case", spec.name),
+        );
     }
     if spec.title.trim().is_empty() || spec.title.len() > 120 {
-        err("title", "title must be 1 to 120 characters".into());
+        problem(
+            Code::RuleMetadata,
+            "title",
+            "title must be 1 to 120 characters".into(),
+        );
     }
     if spec.title.starts_with("Ensure") {
-        err(
+        problem(
+            Code::RuleMetadata,
             "title",
             "title says what is wrong, not \"Ensure ...\"".into(),
         );
     }
     if spec.rationale.trim().is_empty() {
-        err("rationale", "rationale is empty".into());
+        problem(Code::RuleMetadata, "rationale", "rationale is empty".into());
     }
     if spec.remediation.text.trim().is_empty() {
-        err("text", "remediation.text is empty".into());
+        problem(
+            Code::RuleMetadata,
+            "text",
+            "remediation.text is empty".into(),
+        );
     }
     if !spec.help_uri.starts_with("https://") {
-        err("help_uri", "help_uri must be an https URL".into());
+        problem(
+            Code::RuleMetadata,
+            "help_uri",
+            "help_uri must be an https URL".into(),
+        );
     }
     if spec.permissions.is_empty() || spec.permissions.iter().any(|p| !p.contains(':')) {
-        err(
+        problem(
+            Code::RuleMetadata,
             "permissions",
             "permissions must list IAM actions such as kms:DescribeKey".into(),
         );
     }
     if !["very-high", "high", "medium", "low"].contains(&spec.precision.as_str()) {
-        err(
+        problem(
+            Code::RuleMetadata,
             "precision",
             "precision must be very-high, high, medium or low".into(),
         );
@@ -107,17 +169,21 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
     let mut compile = |key: &str, source: &str| -> Option<Expression> {
         match Expression::compile(source) {
             Ok(expression) => {
-                for problem in check_expression(spec.resource, &expression) {
-                    err(key, format!("{key}: {problem}"));
+                for why in check_expression(spec.resource, &expression) {
+                    problem(Code::RuleModel, key, format!("{key}: {why}"));
                 }
                 Some(expression)
             }
             Err(CompileError::Syntax(first)) => {
-                err(key, format!("{key} does not compile: {first}"));
+                problem(
+                    Code::RuleExpression,
+                    key,
+                    format!("{key} does not compile: {first}"),
+                );
                 None
             }
             Err(limit) => {
-                err(key, format!("{key} {limit}"));
+                problem(Code::RuleExpression, key, format!("{key} {limit}"));
                 None
             }
         }
@@ -126,7 +192,7 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
     let condition = compile("condition", &spec.condition);
     let message = compile("message", &spec.message);
     if !errors.is_empty() {
-        return Err(RuleError { errors });
+        return Err(errors);
     }
     let (Some(condition), Some(message)) = (condition, message) else {
         unreachable!("compile errors were reported above");
@@ -148,15 +214,18 @@ pub fn parse_rule(text: &str, origin: &str, stem: Option<&str>) -> Result<Rule, 
 pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
     let mut files = Vec::new();
     let mut visited = std::collections::HashSet::new();
-    collect_toml(dir, &mut visited, &mut files).map_err(|e| RuleError {
-        errors: vec![format!("{}: cannot read rules: {e}", dir.display())],
+    collect_toml(dir, &mut visited, &mut files).map_err(|e| {
+        RuleError::one(
+            Code::RuleRead,
+            format!("{}: cannot read rules: {e}", dir.display()),
+        )
     })?;
     files.sort();
     // The same file reached through two links: keep the first path to it.
     let mut seen_files = std::collections::HashSet::new();
     files.retain(|path| seen_files.insert(std::fs::canonicalize(path).unwrap_or(path.clone())));
     let mut rules: Vec<Rule> = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = RuleError::default();
     let mut first_of_id: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for path in files {
@@ -168,21 +237,24 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Rule>, RuleError> {
         match std::fs::read_to_string(&path) {
             Ok(text) => match parse_rule(&text, &origin, stem.as_deref()) {
                 Ok(rule) => match first_of_id.get(&rule.spec.id) {
-                    Some(first) => errors.push(duplicate_id(&text, &origin, &rule.spec.id, first)),
+                    Some(first) => errors.push(
+                        Code::RuleDuplicateId,
+                        duplicate_id(&text, &origin, &rule.spec.id, first),
+                    ),
                     None => {
                         first_of_id.insert(rule.spec.id.clone(), origin);
                         rules.push(rule);
                     }
                 },
-                Err(e) => errors.extend(e.errors),
+                Err(e) => errors.extend(e),
             },
-            Err(e) => errors.push(format!("{origin}: cannot read rule: {e}")),
+            Err(e) => errors.push(Code::RuleRead, format!("{origin}: cannot read rule: {e}")),
         }
     }
     if errors.is_empty() {
         Ok(rules)
     } else {
-        Err(RuleError { errors })
+        Err(errors)
     }
 }
 

@@ -7,6 +7,7 @@
 mod catalog;
 mod load;
 mod model;
+pub mod render;
 
 pub use catalog::{markdown_table, reference_markdown, retired, RuleSet, BUILTIN_RULES_DIR};
 pub use load::{load_dir, parse_rule, RuleError};

@@ -20,7 +20,7 @@
 //! are unknown, so a statement conditioned on them applies to some requests only:
 //! the result is [`Decision::Conditional`], never a definite allow or deny.
 
-use super::partitions;
+use crate::analysis::partitions;
 use crate::inventory::{OrgPolicy, Organization};
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@
 //! (CloudWatch API reference, DescribeAlarms).
 
 use super::gaps::{pages, Ctx};
-use crate::inventory::{AlarmMetric, CloudwatchAlarm};
+use crate::inventory::{AlarmMetric, CloudwatchAlarm, Tags};
 use aws_sdk_cloudwatch::types::{
     AlarmType, CompositeAlarm, Dimension, MetricAlarm, MetricDataQuery,
 };
@@ -58,11 +58,15 @@ pub(crate) async fn collect(
     }
 }
 
-fn dimensions(list: Option<Vec<Dimension>>) -> BTreeMap<String, String> {
-    list.unwrap_or_default()
+/// Dimensions sorted by name, so an alarm is recorded the same whatever order
+/// AWS lists them in.
+fn dimensions(list: Option<Vec<Dimension>>) -> Tags {
+    let sorted: BTreeMap<String, String> = list
+        .unwrap_or_default()
         .into_iter()
         .filter_map(|d| Some((d.name?, d.value?)))
-        .collect()
+        .collect();
+    sorted.into_iter().collect()
 }
 
 fn query(q: MetricDataQuery) -> AlarmMetric {

@@ -5,12 +5,11 @@
 //! engine's index answers that question ([`super::Facts::alarm_watching`]) with
 //! [`CloudwatchAlarm::watches`]; the view below is for rules about alarms.
 
-use super::value::{self, Boxed, Fields, Object};
+use super::value::{self, Boxed, Fields, Object, TagsVal};
 use super::Tags;
 use super::{field, FieldDoc, Kind, KindSpec, Place};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A metric or composite alarm as DescribeAlarms reports it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,8 +24,9 @@ pub struct CloudwatchAlarm {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub dimensions: BTreeMap<String, String>,
+    /// Dimension name to value, sorted by name.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub dimensions: Tags,
     /// `Statistic`, else `ExtendedStatistic` (`p99`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statistic: Option<String>,
@@ -57,8 +57,9 @@ pub struct AlarmMetric {
     pub namespace: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub dimensions: BTreeMap<String, String>,
+    /// Dimension name to value, sorted by name.
+    #[serde(default, skip_serializing_if = "Tags::is_empty")]
+    pub dimensions: Tags,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stat: Option<String>,
     /// A math expression or a Metrics Insights query (`SELECT ...`).
@@ -84,7 +85,7 @@ impl MetricWatch<'_> {
         namespace == Some(self.namespace) && name.is_some_and(|n| self.metric_names.contains(&n))
     }
 
-    fn is_dimension_set(&self, dims: &BTreeMap<String, String>) -> bool {
+    fn is_dimension_set(&self, dims: &Tags) -> bool {
         self.dimension_sets.iter().any(|set| {
             set.len() == dims.len()
                 && set
@@ -210,7 +211,7 @@ const FIELDS: &[FieldDoc] = &[
 struct MetricView<'a> {
     namespace: Option<&'a str>,
     metric_name: Option<&'a str>,
-    dimensions: &'a BTreeMap<String, String>,
+    dimensions: &'a Tags,
 }
 
 impl Fields for MetricView<'_> {
@@ -231,8 +232,9 @@ impl Fields for MetricView<'_> {
     }
 }
 
-fn dimensions(dims: &BTreeMap<String, String>) -> Boxed<'_> {
-    value::map(dims.iter().map(|(k, v)| (k.as_str(), value::text(v))))
+/// Dimensions as a CEL map, read in place and shown in their (sorted) order.
+fn dimensions(dims: &Tags) -> Boxed<'_> {
+    TagsVal::boxed(dims)
 }
 
 impl Kind for CloudwatchAlarm {
@@ -300,7 +302,7 @@ impl Kind for CloudwatchAlarm {
             alarm_type: "MetricAlarm".into(),
             namespace: Some("AWS/DynamoDB".into()),
             metric_name: Some("ReplicationLatency".into()),
-            dimensions: BTreeMap::from([
+            dimensions: Tags::from([
                 ("TableName".to_string(), "payments".to_string()),
                 ("ReceivingRegion".to_string(), "eu-west-1".to_string()),
             ]),
@@ -312,7 +314,7 @@ impl Kind for CloudwatchAlarm {
                 id: "lag".into(),
                 namespace: Some("AWS/DynamoDB".into()),
                 metric_name: Some("ReplicationLatency".into()),
-                dimensions: BTreeMap::from([
+                dimensions: Tags::from([
                     ("TableName".to_string(), "payments".to_string()),
                     ("ReceivingRegion".to_string(), "eu-west-1".to_string()),
                 ]),
@@ -380,7 +382,7 @@ mod tests {
                 id: "lag".into(),
                 namespace: Some("AWS/DynamoDB".into()),
                 metric_name: Some("ReplicationLatency".into()),
-                dimensions: BTreeMap::from([
+                dimensions: Tags::from([
                     ("TableName".to_string(), "carts".to_string()),
                     ("ReceivingRegion".to_string(), "eu-west-1".to_string()),
                 ]),

@@ -275,12 +275,45 @@ fn member_account() -> Vec<Rule> {
             "ListDiscoveredResources",
             "config/ListDiscoveredResources/none.json",
         ),
+        // Alarms on the replication of the table and the global database, and a
+        // repository the registry replicates (`web`) next to one it does not.
+        member(
+            east,
+            "DescribeAlarms",
+            "cloudwatch/DescribeAlarms/lag-alarms-us-east-1.cbor",
+        ),
+        member(
+            west,
+            "DescribeAlarms",
+            "cloudwatch/DescribeAlarms/lag-alarms-eu-west-1.cbor",
+        ),
+        member(
+            east,
+            "DescribeRepositories",
+            "ecr/DescribeRepositories/repositories.json",
+        ),
+        member(
+            east,
+            "DescribeRegistry",
+            "ecr/DescribeRegistry/replicates-to-partner.json",
+        ),
+        member(
+            west,
+            "DescribeRepositories",
+            "ecr/DescribeRepositories/none.json",
+        ),
         // ap-southeast-2 (swept): only an AWS-managed key, and ListAliases denied.
         member(sweep, "ListKeys", "kms/ListKeys/aws-managed-only.json"),
         member(
             sweep,
             "ListAliases",
             "kms/ListAliases/error-400-AccessDeniedException.json",
+        ),
+        // The caller's own account (the emulator, which does not speak CloudWatch's
+        // CBOR protocol to the Rust SDK): no alarms, as AWS answers an empty region.
+        Rule::new(
+            "DescribeAlarms",
+            corpus("cloudwatch/DescribeAlarms/none.cbor"),
         ),
     ]
 }
@@ -385,6 +418,32 @@ fn summary(inv: &Inventory) -> Vec<String> {
                     opt(&i.cluster_identifier)
                 ));
             }
+            for a in &r.cloudwatch_alarms {
+                let math: Vec<String> = a
+                    .metrics
+                    .iter()
+                    .filter_map(|m| {
+                        Some(format!("{}:{:?}", m.metric_name.as_deref()?, m.dimensions))
+                    })
+                    .collect();
+                lines.push(format!(
+                    "{at} alarm {} {} {}/{} dims={:?} math={math:?} notifies={}",
+                    a.name,
+                    a.alarm_type,
+                    opt(&a.namespace),
+                    opt(&a.metric_name),
+                    a.dimensions,
+                    a.notifies()
+                ));
+            }
+            for e in &r.ecr_repositories {
+                lines.push(format!(
+                    "{at} repository {} to={} cross={:?}",
+                    e.name,
+                    opt(&e.replicated_to),
+                    e.replicated_cross_account
+                ));
+            }
             for x in &r.resources {
                 let refs = x
                     .references
@@ -462,6 +521,16 @@ fn an_organization_as_aws_answers_it_is_read_exactly() {
         "us-east-1 global orders-gdb [\"eu-west-1:false\", \"us-east-1:true\"]".to_string(),
         "us-east-1 instance orders-use1-a cluster=\"orders-use1\"".to_string(),
         "us-east-1 resource AWS::Lambda::Function arn:aws:lambda:us-east-1:222222222222:function:checkout refs=[\"arn:aws:lambda:us-east-1:222222222222:function:checkout\", \"sqs.eu-west-1.amazonaws.com\"]".to_string(),
+        // Alarms as DescribeAlarms reports them (CBOR): single-metric alarms with
+        // their dimensions, a metric-math alarm with the metric inside `Metrics`.
+        "eu-west-1 alarm ledger-replication-lag MetricAlarm \"AWS/RDS\"/\"AuroraGlobalDBReplicationLag\" dims={\"DBClusterIdentifier\": \"gdb-euw1\"} math=[] notifies=true".to_string(),
+        "eu-west-1 alarm ledger-rpo-lag MetricAlarm \"AWS/RDS\"/\"AuroraGlobalDBRPOLag\" dims={\"DBClusterIdentifier\": \"gdb-euw1\"} math=[] notifies=true".to_string(),
+        "us-east-1 alarm carts-replication-latency-p99 MetricAlarm -/- dims={} math=[\"ReplicationLatency:{\\\"ReceivingRegion\\\": \\\"eu-west-1\\\", \\\"TableName\\\": \\\"carts\\\"}\"] notifies=true".to_string(),
+        "us-east-1 alarm orders-replication-latency-to-euw1 MetricAlarm \"AWS/DynamoDB\"/\"ReplicationLatency\" dims={\"ReceivingRegion\": \"eu-west-1\", \"TableName\": \"orders\"} math=[] notifies=true".to_string(),
+        "us-east-1 alarm uploads-replication-latency MetricAlarm \"AWS/S3\"/\"ReplicationLatency\" dims={\"DestinationBucket\": \"app-uploads-euw1\", \"RuleId\": \"uploads-to-euw1\", \"SourceBucket\": \"app-uploads-use1\"} math=[] notifies=true".to_string(),
+        // The registry's rule copies repositories starting with `web` to eu-west-1.
+        "us-east-1 repository web to=[\"eu-west-1\"] cross=[]".to_string(),
+        "us-east-1 repository worker to=[] cross=[]".to_string(),
         // The caller's own account is empty (the emulator) and has no recorder.
         "gap 111111111111 eu-west-1 config DescribeConfigurationRecorders NoConfigurationRecorder".to_string(),
         "gap 111111111111 us-east-1 config DescribeConfigurationRecorders NoConfigurationRecorder".to_string(),
@@ -1629,4 +1698,132 @@ fn a_denied_function_listing_makes_unknown_only_what_it_could_change() {
     ] {
         assert!(outcomes.iter().any(|o| o == expected), "missing {expected}\n{}", outcomes.join("\n"));
     }
+}
+
+/// The member's alarms come in two pages, its registry cannot be read and its
+/// alarms in eu-west-1 are denied: every page is read, and each failure is a gap
+/// naming account, region and operation that takes away only what it concerns
+/// (the repositories stay listed, their replication unknown; the other region's
+/// alarms are kept).
+#[test]
+fn alarm_pages_are_followed_and_alarm_and_registry_failures_are_scoped() {
+    let moto = Moto::start();
+    let east = "us-east-1";
+    let west = "eu-west-1";
+    let mut rules = vec![
+        member(
+            east,
+            "DescribeAlarms",
+            "cloudwatch/DescribeAlarms/page-2-of-2.cbor",
+        )
+        .body_contains("eyJhbGFybU5hbWUiOiJvcmRlcnMtYXBpLWVycm9ycyJ9"),
+        member(
+            east,
+            "DescribeAlarms",
+            "cloudwatch/DescribeAlarms/page-1-of-2.cbor",
+        ),
+        member(
+            west,
+            "DescribeAlarms",
+            "cloudwatch/DescribeAlarms/error-400-AccessDeniedException.cbor",
+        ),
+        member(
+            east,
+            "DescribeRepositories",
+            "ecr/DescribeRepositories/page-2-of-2.json",
+        )
+        .body_contains("ukD72mdD"),
+        member(
+            east,
+            "DescribeRepositories",
+            "ecr/DescribeRepositories/page-1-of-2.json",
+        ),
+        member(
+            east,
+            "DescribeRegistry",
+            "ecr/DescribeRegistry/error-400-AccessDeniedException.json",
+        ),
+    ];
+    rules.extend(organization());
+    rules.extend(member_account());
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules,
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, inv) = collect(&proxy, dir.path(), &["--max-attempts", "1"]);
+    assert!(out.status.success(), "collect failed: {}", stderr(&out));
+    let inv = inv.expect("inventory written");
+    let got: Vec<String> = summary(&inv)
+        .into_iter()
+        .filter(|l| {
+            l.contains(" alarm ")
+                || l.contains(" repository ")
+                || (l.starts_with("gap 222222222222")
+                    && (l.contains("cloudwatch") || l.contains("ecr")))
+        })
+        .collect();
+    pretty_assertions::assert_eq!(
+        got,
+        [
+            "us-east-1 alarm orders-api-errors MetricAlarm \"AWS/Lambda\"/\"Errors\" dims={\"FunctionName\": \"orders-api\"} math=[] notifies=true",
+            "us-east-1 alarm orders-replication-latency-to-euw1 MetricAlarm \"AWS/DynamoDB\"/\"ReplicationLatency\" dims={\"ReceivingRegion\": \"eu-west-1\", \"TableName\": \"orders\"} math=[] notifies=true",
+            "us-east-1 repository web to=- cross=[]",
+            "us-east-1 repository worker to=- cross=[]",
+            // CloudWatch answers the query-compatible code (`x-amzn-query-error`).
+            "gap 222222222222 eu-west-1 cloudwatch DescribeAlarms AccessDenied",
+            "gap 222222222222 us-east-1 ecr DescribeRegistry AccessDeniedException",
+        ]
+    );
+    // The member: two pages in us-east-1, one denied request in eu-west-1; the
+    // caller's own account: one page in each region.
+    assert_eq!(
+        proxy.operations().get("DescribeAlarms").copied(),
+        Some(2 + 1 + 2)
+    );
+    // The scan's verdicts: the table's replication to eu-west-1 is alarmed; the
+    // Aurora secondary in eu-west-1, whose region's alarms were denied, is unknown,
+    // not failed; the repositories' replication is unknown.
+    let scan = run({
+        let mut c = scanner(&proxy.url(), dir.path());
+        c.args([
+            "scan",
+            "-q",
+            "--format",
+            "json",
+            "--sweep-regions",
+            "ap-southeast-2",
+            "--max-attempts",
+            "1",
+        ]);
+        c
+    });
+    let json: serde_json::Value = serde_json::from_slice(&scan.stdout).expect("JSON report");
+    let outcome = |rule: &str, arn: &str| {
+        json["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule_id"] == rule && f["resource_arn"] == arn)
+            .map(|f| f["status"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(
+        outcome(
+            "RR-OBS-002",
+            "arn:aws:rds:eu-west-1:222222222222:cluster:orders-euw1"
+        )
+        .as_deref(),
+        Some("unknown")
+    );
+    assert_eq!(
+        outcome(
+            "RR-ECR-001",
+            "arn:aws:ecr:us-east-1:222222222222:repository/worker"
+        )
+        .as_deref(),
+        Some("unknown")
+    );
 }

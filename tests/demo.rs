@@ -146,6 +146,12 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-TRF-005", "arn:aws:globalaccelerator::418295736402:accelerator/7a2e3b4c-5d6e-4f70-9b0c-1d2e3f4a5b6c"),
     // A distribution whose only origin is a us-east-1 load balancer.
     ("RR-EDGE-001", "arn:aws:cloudfront::418295736402:distribution/E2HELIOSDOCS"),
+    // Replication alarm whose actions are disabled.
+    ("RR-OBS-001", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
+    // Secondary of a global database with no lag alarm.
+    ("RR-OBS-002", "arn:aws:rds:eu-west-1:530741926318:cluster:ledger-reporting-euw1"),
+    // Repository the registry's prefix filter does not replicate.
+    ("RR-ECR-001", "arn:aws:ecr:us-east-1:418295736402:repository/payments-batch"),
 ];
 
 /// Correctly built resources: no rule may fail on them.
@@ -193,6 +199,8 @@ const COMPLIANT: &[&str] = &[
     // A Global Datastore with a member in each region of the pair.
     "arn:aws:elasticache:us-east-1:418295736402:replicationgroup:helios-sessions",
     "arn:aws:elasticache:eu-west-1:418295736402:replicationgroup:helios-sessions-euw1",
+    "arn:aws:ecr:us-east-1:418295736402:repository/payments-api",
+    "arn:aws:ecr:eu-west-1:418295736402:repository/payments-api",
 ];
 
 const CATEGORIES: &[&str] = &[
@@ -208,6 +216,8 @@ const CATEGORIES: &[&str] = &[
     "edge",
     "s3",
     "elasticache",
+    "observability",
+    "ecr",
 ];
 
 #[test]

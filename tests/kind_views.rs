@@ -19,6 +19,7 @@ use cel::common::types::{CelInt, CelNull, MAP_TYPE};
 use cel::common::value::Val;
 use regionready::analysis::arn;
 use regionready::inventory::DynamoTable;
+use regionready::kinds::cloudwatch_alarm::MetricWatch;
 use regionready::kinds::facts::NoFacts;
 use regionready::kinds::fields_doc::every_field;
 use regionready::kinds::value::{as_bool, as_str};
@@ -55,7 +56,8 @@ const NEVER_READ: &[(&str, &str)] = &[
 ];
 
 /// Every cross-resource fact known: keys usable, the cluster a member of a global
-/// database, region-less ARNs located, every remote key decided.
+/// database (a secondary: the writer is another cluster), region-less ARNs located,
+/// every remote key decided, every metric alarmed, every repository pulled.
 struct Known;
 
 impl Facts for Known {
@@ -107,6 +109,18 @@ impl Facts for Known {
 
     fn superseded(&self, _: &str) -> bool {
         false
+    }
+
+    fn global_writer(&self, _: &str) -> Option<&str> {
+        Some("arn:aws:rds:eu-west-1:111122223333:cluster:ledger-writer")
+    }
+
+    fn alarm_watching(&self, _: &str, _: &str, _: &MetricWatch<'_>) -> Option<bool> {
+        Some(true)
+    }
+
+    fn image_in_use(&self, _: &str, _: &str, _: &str) -> Option<bool> {
+        Some(true)
     }
 }
 

@@ -212,12 +212,18 @@ fn global_table_patch() -> Rule {
 /// legacy global table here: AWS answers an empty list) nor
 /// DescribeConfigurationAggregatorSourcesStatus (the organization aggregator's
 /// sources all up to date), nor Global Accelerator (HTTP 500: AWS answers an
-/// account without accelerators with an empty list).
+/// account without accelerators with an empty list), and does not speak
+/// CloudWatch's CBOR protocol to the AWS SDK for Rust (DescribeAlarms: no alarms,
+/// as AWS answers an empty region).
 fn emulator_gaps() -> Vec<Rule> {
     vec![
         Rule::new(
             "ListAccelerators",
             corpus("globalaccelerator/ListAccelerators/none.json"),
+        ),
+        Rule::new(
+            "DescribeAlarms",
+            corpus("cloudwatch/DescribeAlarms/none.cbor"),
         ),
         Rule::new(
             "ListGlobalTables",
@@ -743,6 +749,10 @@ fn live_scan_findings_are_exact() {
         "RR-RES-001 arn:aws:dynamodb:us-east-1:<management>:table/orders",
         "RR-RES-001 arn:aws:dynamodb:us-east-1:<management>:table/scratch",
         "RR-RES-001 arn:aws:dynamodb:us-east-1:<member0>:table/a-table",
+        // No alarm watches the replication of the global table or the Aurora
+        // secondary (DescribeAlarms answers an empty region).
+        "RR-OBS-001 arn:aws:dynamodb:us-east-1:<management>:table/orders",
+        "RR-OBS-002 <secondary>",
     ];
     want.sort();
     pretty_assertions::assert_eq!(got, want);

@@ -5,6 +5,7 @@
 
 pub mod arn;
 pub mod endpoints;
+pub mod image;
 pub mod partitions;
 pub mod references;
 pub mod regions;

@@ -6,8 +6,8 @@ use super::config_service::{self, Aggregated};
 use super::gaps::Ctx;
 use super::plan::Entry;
 use super::{
-    autoscaling, autoscaling_targets, cloudfront, dynamodb, ecs, elasticache, globalaccelerator,
-    kms, lambda, rds, route53, s3, secrets, sweep, tagging,
+    autoscaling, autoscaling_targets, cloudfront, cloudwatch, dynamodb, ecr, ecs, elasticache,
+    globalaccelerator, kms, lambda, rds, route53, s3, secrets, sweep, tagging,
 };
 use crate::inventory::{AccountInventory, RegionInventory};
 use aws_config::SdkConfig;
@@ -188,6 +188,13 @@ async fn pair_region(
             }
         }),
         Box::pin(async {
+            let cloudwatch_alarms = cloudwatch::collect(ctx, &c.cloudwatch, account, region).await;
+            RegionInventory {
+                cloudwatch_alarms,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
             let lambda_functions = lambda::collect(ctx, &c.lambda, account, region).await;
             RegionInventory {
                 lambda_functions,
@@ -206,6 +213,13 @@ async fn pair_region(
                 autoscaling::collect(ctx, &c.autoscaling, account, region).await;
             RegionInventory {
                 autoscaling_groups,
+                ..RegionInventory::default()
+            }
+        }),
+        Box::pin(async {
+            let ecr_repositories = ecr::collect(ctx, &c.ecr, account, region).await;
+            RegionInventory {
+                ecr_repositories,
                 ..RegionInventory::default()
             }
         }),

@@ -166,6 +166,8 @@ pub(crate) struct RegionClients {
     pub rds: aws_sdk_rds::Client,
     pub config: aws_sdk_config::Client,
     pub elasticache: aws_sdk_elasticache::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub ecr: aws_sdk_ecr::Client,
     pub tagging: aws_sdk_resourcegroupstagging::Client,
     pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
     pub lambda: aws_sdk_lambda::Client,
@@ -218,6 +220,12 @@ impl RegionClients {
                 service_config!(aws_sdk_elasticache, session, &config, region)
                     .interceptor(CompleteXml)
                     .build(),
+            ),
+            cloudwatch: aws_sdk_cloudwatch::Client::from_conf(
+                service_config!(aws_sdk_cloudwatch, session, &config, region).build(),
+            ),
+            ecr: aws_sdk_ecr::Client::from_conf(
+                service_config!(aws_sdk_ecr, session, &config, region).build(),
             ),
             tagging: aws_sdk_resourcegroupstagging::Client::from_conf(
                 service_config!(aws_sdk_resourcegroupstagging, session, &config, region).build(),

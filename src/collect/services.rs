@@ -173,6 +173,18 @@ pub const SERVICES: &[Service] = &[
         model: "cloudfront",
         actions: &["ListDistributions"],
     },
+    Service {
+        file: "cloudwatch.rs",
+        iam: "cloudwatch",
+        model: "cloudwatch",
+        actions: &["DescribeAlarms"],
+    },
+    Service {
+        file: "ecr.rs",
+        iam: "ecr",
+        model: "ecr",
+        actions: &["DescribeRegistry", "DescribeRepositories"],
+    },
 ];
 
 /// Operations whose IAM action has another name (Service Authorization

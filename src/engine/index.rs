@@ -9,12 +9,17 @@
 
 use super::coverage::Coverage;
 use crate::analysis::arn::{self, Arn};
-use crate::inventory::{DynamoTable, Inventory, KeyManager, KmsKey, ReferenceRole};
-use crate::kinds::compute::{as_compute, match_keys};
-use crate::kinds::{
-    Facts, KeyUse, Record, RemoteKeys, ResolvedRef, ResourceKind, UNUSABLE_KEY_STATES,
+use crate::analysis::image::{self, EcrImage};
+use crate::inventory::{
+    CloudwatchAlarm, DynamoTable, Inventory, KeyManager, KmsKey, ReferenceRole,
 };
-use rustc_hash::FxHashMap;
+use crate::kinds::cloudwatch_alarm::MetricWatch;
+use crate::kinds::compute::{as_compute, match_keys};
+use crate::kinds::facts::NoFacts;
+use crate::kinds::{
+    Facts, KeyUse, Place, Record, RemoteKeys, ResolvedRef, ResourceKind, ALL, UNUSABLE_KEY_STATES,
+};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::collections::HashSet;
@@ -51,8 +56,13 @@ pub struct Index<'a> {
     mrk_regions: FxHashMap<(&'a str, &'a str), BTreeSet<&'a str>>,
     /// key ARN -> ARNs of replicated data stores encrypted with it, sorted.
     replicated_users: FxHashMap<&'a str, Vec<&'a str>>,
-    /// Aurora cluster ARN -> (global cluster id, member regions).
-    global_membership: FxHashMap<&'a str, (&'a str, Vec<&'a str>)>,
+    /// Aurora cluster ARN -> (global cluster id, member regions, writer cluster ARN).
+    global_membership: FxHashMap<&'a str, (&'a str, Vec<&'a str>, Option<&'a str>)>,
+    /// (account, region) -> the alarms there, each with whether it notifies
+    /// (itself or through a composite alarm that does).
+    alarms: FxHashMap<(&'a str, &'a str), Vec<(&'a CloudwatchAlarm, bool)>>,
+    /// Private ECR repositories the collected resources' `images` pull from.
+    images: FxHashSet<EcrImage>,
     /// Region of resources whose ARN has none (S3 buckets), from where they were listed.
     regionless: FxHashMap<&'a str, &'a str>,
     /// (account, region, table name) -> the table as collected there.
@@ -75,10 +85,15 @@ impl<'a> Index<'a> {
             for region in &account.regions {
                 for gc in &region.rds_global_clusters {
                     let regions: Vec<&str> = gc.members.iter().map(|m| m.region.as_str()).collect();
+                    let writer = gc
+                        .members
+                        .iter()
+                        .find(|m| m.is_writer)
+                        .map(|m| m.cluster_arn.as_str());
                     for m in &gc.members {
                         index
                             .global_membership
-                            .insert(&m.cluster_arn, (&gc.identifier, regions.clone()));
+                            .insert(&m.cluster_arn, (&gc.identifier, regions.clone(), writer));
                     }
                 }
                 for table in &region.dynamodb_tables {
@@ -87,6 +102,13 @@ impl<'a> Index<'a> {
                         .insert((&account.account_id, &region.region, &table.name), table);
                 }
                 index.add_compute(&account.account_id, region);
+                if !region.cloudwatch_alarms.is_empty() {
+                    index.alarms.insert(
+                        (&account.account_id, &region.region),
+                        with_notification(&region.cloudwatch_alarms),
+                    );
+                }
+                index.images.extend(images_of(region, &account.account_id));
                 for resource in &region.resources {
                     if arn::region_of(&resource.arn).is_empty() {
                         index.regionless.insert(&resource.arn, &region.region);
@@ -283,7 +305,44 @@ impl Facts for Index<'_> {
     fn global_membership(&self, cluster_arn: &str) -> Option<(&str, &[&str])> {
         self.global_membership
             .get(cluster_arn)
-            .map(|(id, regions)| (*id, regions.as_slice()))
+            .map(|(id, regions, _)| (*id, regions.as_slice()))
+    }
+
+    fn global_writer(&self, cluster_arn: &str) -> Option<&str> {
+        self.global_membership
+            .get(cluster_arn)
+            .and_then(|(_, _, writer)| *writer)
+    }
+
+    fn alarm_watching(&self, account: &str, region: &str, watch: &MetricWatch<'_>) -> Option<bool> {
+        if !self.coverage.listed(account, region, "cloudwatch") {
+            return None;
+        }
+        Some(self.alarms.get(&(account, region)).is_some_and(|alarms| {
+            alarms
+                .iter()
+                .any(|(a, notifies)| *notifies && a.watches(watch))
+        }))
+    }
+
+    fn image_in_use(&self, registry: &str, region: &str, repository: &str) -> Option<bool> {
+        let used = self.images.contains(&EcrImage {
+            account: registry.to_string(),
+            region: region.to_string(),
+            repository: repository.to_string(),
+        });
+        if used {
+            return Some(true);
+        }
+        // Not seen: known unused only when every kind that names images was
+        // listed completely where the repository is.
+        let kinds = image_kinds();
+        let complete = !kinds.is_empty()
+            && kinds.iter().all(|k| {
+                k.spec()
+                    .is_some_and(|s| self.coverage.listed(registry, region, s.service))
+            });
+        complete.then_some(false)
     }
 
     fn region_of_regionless(&self, arn: &str) -> Option<&str> {
@@ -345,4 +404,60 @@ impl Facts for Index<'_> {
 /// `alias/aws/...` names an AWS managed key, in any account and region.
 fn is_aws_managed_alias(reference: &str) -> bool {
     reference.starts_with("alias/aws/") || reference.contains(":alias/aws/")
+}
+
+/// The alarms of one region, each with whether it notifies: its own actions, or
+/// a composite alarm that notifies and whose rule names it (composites nest, so
+/// this runs until nothing changes).
+fn with_notification(alarms: &[CloudwatchAlarm]) -> Vec<(&CloudwatchAlarm, bool)> {
+    let mut notifies: Vec<bool> = alarms.iter().map(CloudwatchAlarm::notifies).collect();
+    loop {
+        let mut changed = false;
+        for (c, composite) in alarms.iter().enumerate() {
+            if !notifies[c] || composite.alarm_rule.is_none() {
+                continue;
+            }
+            for (i, alarm) in alarms.iter().enumerate() {
+                if !notifies[i] && composite.rule_names(alarm) {
+                    notifies[i] = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return alarms.iter().zip(notifies).collect();
+        }
+    }
+}
+
+/// Kinds whose view documents an `images` field: container images the resource
+/// runs (ECS services, Lambda functions, Auto Scaling groups, ...).
+fn image_kinds() -> Vec<ResourceKind> {
+    ALL.iter()
+        .filter(|(_, spec)| spec.fields.iter().any(|f| f.name == "images"))
+        .map(|(kind, _)| *kind)
+        .collect()
+}
+
+/// The private ECR repositories the `images` of one region's resources pull
+/// from, read through each record's view so any kind that documents the field
+/// counts. Images of other registries (Docker Hub, ECR Public) are not judged.
+fn images_of(region: &crate::inventory::RegionInventory, account: &str) -> Vec<EcrImage> {
+    let at = Place {
+        account_id: account,
+        region: &region.region,
+        facts: &NoFacts,
+        partner_region: None,
+    };
+    let mut out = Vec::new();
+    for kind in image_kinds() {
+        for record in region.records(kind) {
+            let Some(images) = record.field(&at, "images") else {
+                continue;
+            };
+            let uris = crate::kinds::value::string_items(&*images).unwrap_or_default();
+            out.extend(uris.iter().filter_map(|uri| image::parse(uri)));
+        }
+    }
+    out
 }

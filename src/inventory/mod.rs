@@ -15,13 +15,14 @@ pub use organization::{
     Account, OrgPolicy, Organization, OrganizationalUnit, PolicyTarget, TargetType,
 };
 pub use resources::{
-    Accelerator, AcceleratorEndpoint, AcceleratorListener, AccountConcurrency, AutoscalingGroup,
-    CacheBehavior, Capacity, CloudFrontOrigin, ConfigResource, DbInstance, Distribution,
-    DynamoReplica, DynamoTable, EcsService, EcsTask, ElasticacheReplicationGroup, EndpointGroup,
-    FunctionConcurrency, GlobalCluster, GlobalClusterMember, GlobalDatastoreMember, HealthCheck,
-    IndexOverrides, IndexThroughput, KeyManager, KmsKey, LambdaFunction, MultiRegionKeyType,
-    OriginGroup, Overrides, RdsCluster, RecordGroup, RecordMember, Reference, ReferenceRole,
-    S3Bucket, S3ReplicationRule, ScalingTarget, Secret, SecretReplica, Throughput,
+    Accelerator, AcceleratorEndpoint, AcceleratorListener, AccountConcurrency, AlarmMetric,
+    AutoscalingGroup, CacheBehavior, Capacity, CloudFrontOrigin, CloudwatchAlarm, ConfigResource,
+    DbInstance, Distribution, DynamoReplica, DynamoTable, EcrRepository, EcsService, EcsTask,
+    ElasticacheReplicationGroup, EndpointGroup, FunctionConcurrency, GlobalCluster,
+    GlobalClusterMember, GlobalDatastoreMember, HealthCheck, IndexOverrides, IndexThroughput,
+    KeyManager, KmsKey, LambdaFunction, MultiRegionKeyType, OriginGroup, Overrides, RdsCluster,
+    RecordGroup, RecordMember, Reference, ReferenceRole, S3Bucket, S3ReplicationRule,
+    ScalingTarget, Secret, SecretReplica, Throughput,
 };
 
 use schemars::JsonSchema;

@@ -10,12 +10,14 @@ pub use crate::kinds::autoscaling_group::AutoscalingGroup;
 pub use crate::kinds::cloudfront_distribution::{
     CacheBehavior, CloudFrontOrigin, Distribution, OriginGroup,
 };
+pub use crate::kinds::cloudwatch_alarm::{AlarmMetric, CloudwatchAlarm};
 pub use crate::kinds::config_resource::{ConfigResource, Reference, ReferenceRole};
 pub use crate::kinds::db_instance::DbInstance;
 pub use crate::kinds::dynamodb_table::{
     Capacity, DynamoReplica, DynamoTable, IndexOverrides, IndexThroughput, Overrides,
     ScalingTarget, Throughput,
 };
+pub use crate::kinds::ecr_repository::EcrRepository;
 pub use crate::kinds::ecs_service::{EcsService, EcsTask};
 pub use crate::kinds::elasticache_replication_group::{
     ElasticacheReplicationGroup, GlobalDatastoreMember,

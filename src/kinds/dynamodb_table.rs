@@ -1,5 +1,6 @@
 //! DynamoDB tables: `resource = "dynamodb_table"`, one view per regional replica.
 
+use super::cloudwatch_alarm::MetricWatch;
 use super::dynamodb_capacity::{self as capacity, Ceiling, Comparison, Dim};
 use super::value::{self, Boxed, Fields, Object};
 use super::view::{encryption, is_encryption_field};
@@ -224,6 +225,12 @@ const FIELDS: &[FieldDoc] = &[
         "Partner-region ceiling divided by this replica's, the lowest over `partner_capacity`: the share of the load this replica is sized for that the partner can take. Infinite when the partner has no maximum, 0 when only this replica has none.",
         PARTNER_CEILING,
     ),
+    derived(
+        "lag_alarmed_regions",
+        "list(string)",
+        "Replica regions whose `ReplicationLatency` from this replica (namespace `AWS/DynamoDB`, dimensions `TableName` and `ReceivingRegion` = the replica's region, published in this region) an alarm in this region reads, with actions enabled and an alarm action (its own or a composite's).",
+        "the CloudWatch alarms of the table's region (cloudwatch:DescribeAlarms)",
+    ),
 ];
 
 const TABLE_CAPACITY: &str = "dynamodb:DescribeTable of this table";
@@ -370,6 +377,23 @@ impl Kind for DynamoTable {
             "capacity_ratio" => capacity::compare(self, self.partner(at))
                 .and_then(|rows| capacity::lowest_ratio(&rows))
                 .map(value::float),
+            "lag_alarmed_regions" => {
+                let mut alarmed = Vec::new();
+                for replica in self.replicas.as_ref()? {
+                    let watch = MetricWatch {
+                        namespace: "AWS/DynamoDB",
+                        metric_names: &["ReplicationLatency"],
+                        dimension_sets: vec![vec![
+                            ("TableName", self.name.as_str()),
+                            ("ReceivingRegion", replica.region.as_str()),
+                        ]],
+                    };
+                    if at.facts.alarm_watching(at.account_id, at.region, &watch)? {
+                        alarmed.push(replica.region.as_str());
+                    }
+                }
+                Some(value::texts(alarmed))
+            }
             // DescribeTable reports a table whose key DynamoDB cannot use as
             // INACCESSIBLE_ENCRYPTION_CREDENTIALS (API reference, TableDescription).
             name if is_encryption_field(name) => {

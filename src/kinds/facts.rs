@@ -3,6 +3,7 @@
 //! lives, which keys a configuration calls in other regions. The engine's index
 //! answers them; views only ask.
 
+use super::cloudwatch_alarm::MetricWatch;
 use super::config_resource::{Reference, ReferenceRole};
 use super::dynamodb_table::DynamoTable;
 use super::{Record, ResourceKind};
@@ -91,6 +92,19 @@ pub trait Facts: Sync {
     /// of this ARN describes (a function, a task definition an ECS service runs),
     /// so the item is not judged a second time.
     fn superseded(&self, arn: &str) -> bool;
+    /// The writer cluster of the global database a cluster is a member of; `None`
+    /// when it is not known as a member or the global database has no writer.
+    fn global_writer(&self, cluster_arn: &str) -> Option<&str>;
+
+    /// Whether an alarm of `account` in `region` reads the metric and notifies
+    /// when it fires (itself, or through a composite alarm that does). `None`
+    /// when that region's alarms could not be read: an alarm may be there.
+    fn alarm_watching(&self, account: &str, region: &str, watch: &MetricWatch<'_>) -> Option<bool>;
+
+    /// Whether a collected resource's `images` pulls from repository
+    /// `repository` of registry `registry` in `region`. `None` when no kind with
+    /// images was listed completely in that account and region.
+    fn image_in_use(&self, registry: &str, region: &str, repository: &str) -> Option<bool>;
 }
 
 /// No facts at all: every key unknown, no membership, nothing resolved. For
@@ -136,5 +150,17 @@ impl Facts for NoFacts {
 
     fn superseded(&self, _: &str) -> bool {
         false
+    }
+
+    fn global_writer(&self, _: &str) -> Option<&str> {
+        None
+    }
+
+    fn alarm_watching(&self, _: &str, _: &str, _: &MetricWatch<'_>) -> Option<bool> {
+        None
+    }
+
+    fn image_in_use(&self, _: &str, _: &str, _: &str) -> Option<bool> {
+        None
     }
 }

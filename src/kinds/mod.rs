@@ -11,11 +11,13 @@
 
 pub mod autoscaling_group;
 pub mod cloudfront_distribution;
+pub mod cloudwatch_alarm;
 pub mod compute;
 pub mod config_resource;
 pub mod db_instance;
 pub mod dynamodb_capacity;
 pub mod dynamodb_table;
+pub mod ecr_repository;
 pub mod ecs_service;
 pub mod elasticache_replication_group;
 pub mod facts;
@@ -308,6 +310,10 @@ kinds! {
     /// S3 buckets whose region (ListBuckets' `BucketRegion`) is this one.
     S3Bucket(s3_bucket::S3Bucket) in s3_buckets,
     ElasticacheReplicationGroup(elasticache_replication_group::ElasticacheReplicationGroup) in elasticache_replication_groups,
+    /// CloudWatch metric and composite alarms (pair regions only).
+    CloudwatchAlarm(cloudwatch_alarm::CloudwatchAlarm) in cloudwatch_alarms,
+    /// Private ECR repositories with their registry's replication (pair regions only).
+    EcrRepository(ecr_repository::EcrRepository) in ecr_repositories,
     /// Other resources as AWS Config (or the fallback listing) reports them:
     /// compute configurations for hot-path references, anything in unsanctioned regions.
     ConfigResource(config_resource::ConfigResource) in resources,

@@ -1,9 +1,11 @@
 //! RDS and Aurora DB clusters: `resource = "rds_cluster"`.
 
+use super::cloudwatch_alarm::MetricWatch;
 use super::value::{self, Boxed};
 use super::view::{encryption, is_encryption_field};
 use super::Tags;
 use super::{derived, field, FieldDoc, KeyUse, Kind, KindSpec, Place};
+use crate::analysis::arn::Arn;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -100,6 +102,18 @@ const FIELDS: &[FieldDoc] = &[
         "the cluster's engine mode (rds:DescribeDBClusters)",
     ),
     derived(
+        "global_secondary",
+        "bool",
+        "Whether it is a secondary (not the writer) of an Aurora global database; false when it is in none.",
+        "the global database's members (rds:DescribeGlobalClusters)",
+    ),
+    derived(
+        "global_lag_alarmed",
+        "bool",
+        "Secondary clusters of a global database: whether an alarm in its region reads `AuroraGlobalDBReplicationLag` or `AuroraGlobalDBRPOLag` for it (namespace `AWS/RDS`, dimension `DBClusterIdentifier`, alone or with `SourceRegion` = the writer's region, or `SourceRegion` alone), with actions enabled and an alarm action (its own or a composite's). Absent for other clusters.",
+        "the CloudWatch alarms of the cluster's region (cloudwatch:DescribeAlarms)",
+    ),
+    derived(
         "instance_count",
         "int",
         "Number of DB instances in the cluster.",
@@ -118,6 +132,41 @@ impl RdsCluster {
         self.global_cluster_identifier
             .as_deref()
             .or_else(|| at.facts.global_membership(&self.arn).map(|m| m.0))
+    }
+
+    /// Whether it is a secondary of a global database: `None` when it is a member
+    /// whose global database's members were not read.
+    fn global_secondary(&self, at: &Place<'_>) -> Option<bool> {
+        self.global_id(at)?;
+        at.facts.global_membership(&self.arn)?;
+        Some(at.facts.global_writer(&self.arn) != Some(self.arn.as_str()))
+    }
+
+    /// Whether a secondary's lag is watched. Aurora publishes the global database
+    /// lag metrics in the secondary's region, per secondary cluster (Aurora user
+    /// guide, "Amazon CloudWatch metrics for Amazon Aurora", cluster-level
+    /// metrics); the console also groups them by `SourceRegion`.
+    fn global_lag_alarmed(&self, at: &Place<'_>) -> Option<bool> {
+        if !self.global_secondary(at)? {
+            return None;
+        }
+        let writer_region = at
+            .facts
+            .global_writer(&self.arn)
+            .and_then(Arn::parse)
+            .map(|a| a.region);
+        let id = self.identifier.as_str();
+        let mut sets = vec![vec![("DBClusterIdentifier", id)]];
+        if let Some(source) = writer_region {
+            sets.push(vec![("DBClusterIdentifier", id), ("SourceRegion", source)]);
+            sets.push(vec![("SourceRegion", source)]);
+        }
+        let watch = MetricWatch {
+            namespace: "AWS/RDS",
+            metric_names: &["AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"],
+            dimension_sets: sets,
+        };
+        at.facts.alarm_watching(at.account_id, at.region, &watch)
     }
 }
 
@@ -173,6 +222,8 @@ impl Kind for RdsCluster {
                     (None, _) => None,
                 }
             }
+            "global_secondary" => self.global_secondary(at).map(value::boolean),
+            "global_lag_alarmed" => self.global_lag_alarmed(at).map(value::boolean),
             "instance_count" => self.instance_count.map(|n| value::int(i64::from(n))),
             "headless" => self.instance_count.map(|n| value::boolean(n == 0)),
             name if is_encryption_field(name) => {

@@ -150,6 +150,8 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("RR-OBS-001", "arn:aws:dynamodb:us-east-1:418295736402:table/merchant-webhook-deliveries"),
     // Secondary of a global database with no lag alarm.
     ("RR-OBS-002", "arn:aws:rds:eu-west-1:530741926318:cluster:ledger-reporting-euw1"),
+    // Replication to the partner with metrics on and no alarm on its latency.
+    ("RR-OBS-003", "arn:aws:s3:::helios-chargeback-exports-use1"),
     // Repository the registry's prefix filter does not replicate.
     ("RR-ECR-001", "arn:aws:ecr:us-east-1:418295736402:repository/payments-batch"),
 ];

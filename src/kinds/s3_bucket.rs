@@ -7,6 +7,7 @@
 //! lists. A destination nobody scanned lists has no region: rules that need it are
 //! `unknown`, never a pass.
 
+use super::cloudwatch_alarm::MetricWatch;
 use super::value::{self, Boxed, Fields, Object};
 use super::Tags;
 use super::{derived, FieldDoc, Kind, KindSpec, Place};
@@ -145,6 +146,12 @@ const FIELDS: &[FieldDoc] = &[
         "list(string)",
         "ARNs of enabled rules' destinations whose versioning is known and not `Enabled`.",
         REPLICATION,
+    ),
+    derived(
+        "lag_alarmed_rules",
+        "list(string)",
+        "Ids of enabled replication rules whose `ReplicationLatency` (namespace `AWS/S3`, dimensions `SourceBucket`, `DestinationBucket` (name) and `RuleId`, published in the source bucket's region) an alarm in the bucket's region reads, with actions enabled and an alarm action (its own or a composite's).",
+        "the CloudWatch alarms of the bucket's region (cloudwatch:DescribeAlarms)",
     ),
     derived(
         "destination_versioning_known",
@@ -317,6 +324,32 @@ impl Kind for S3Bucket {
                     .map(|(r, _)| r.destination_bucket.as_str())
                     .collect();
                 Some(value::texts(unversioned))
+            }
+            "lag_alarmed_rules" => {
+                let mut alarmed = Vec::new();
+                for rule in self.replication_rules.as_ref()? {
+                    let (Some(id), true) = (rule.id.as_deref(), rule.enabled()) else {
+                        continue;
+                    };
+                    let destination = rule
+                        .destination_bucket
+                        .rsplit(':')
+                        .next()
+                        .unwrap_or_default();
+                    let watch = MetricWatch {
+                        namespace: "AWS/S3",
+                        metric_names: &["ReplicationLatency"],
+                        dimension_sets: vec![vec![
+                            ("SourceBucket", self.name.as_str()),
+                            ("DestinationBucket", destination),
+                            ("RuleId", id),
+                        ]],
+                    };
+                    if at.facts.alarm_watching(at.account_id, at.region, &watch)? {
+                        alarmed.push(id);
+                    }
+                }
+                Some(value::texts(alarmed))
             }
             "destination_versioning_known" => {
                 let rules = self.enabled_rules(at)?;

@@ -127,6 +127,29 @@ impl Fields for ListenerView<'_> {
 #[derive(Debug, Clone)]
 struct GroupView<'a>(&'a EndpointGroup);
 
+/// One endpoint as a CEL map with its fields in a fixed order.
+#[derive(Debug, Clone)]
+struct EndpointView<'a>(&'a AcceleratorEndpoint);
+
+impl Fields for EndpointView<'_> {
+    fn field<'v>(&self, name: &str) -> Option<Boxed<'v>>
+    where
+        Self: 'v,
+    {
+        let e = self.0;
+        match name {
+            "id" => Some(value::text(&e.id)),
+            "weight" => e.weight.map(value::int),
+            "health_state" => e.health_state.as_deref().map(value::text),
+            _ => None,
+        }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        vec!["id", "weight", "health_state"]
+    }
+}
+
 impl EndpointGroup {
     /// Endpoints of weight above 0; `None` when a weight is unknown and none is known to serve.
     pub fn serving_endpoints(&self) -> Option<i64> {
@@ -153,16 +176,7 @@ impl Fields for GroupView<'_> {
             "endpoints" => Some(value::list(
                 g.endpoints
                     .iter()
-                    .map(|e| {
-                        let mut fields = vec![("id", value::text(&e.id))];
-                        if let Some(w) = e.weight {
-                            fields.push(("weight", value::int(w)));
-                        }
-                        if let Some(h) = &e.health_state {
-                            fields.push(("health_state", value::text(h)));
-                        }
-                        value::map(fields)
-                    })
+                    .map(|e| Box::new(Object(EndpointView(e))) as Boxed<'v>)
                     .collect(),
             )),
             "serving_endpoints" => g.serving_endpoints().map(value::int),

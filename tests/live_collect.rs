@@ -568,7 +568,7 @@ fn aggregator_fixture(seed: &Value) -> Value {
         "arn": format!("arn:aws:lambda:us-east-1:{management}:function:checkout"),
         "resourceName": "checkout",
         "tags": [{"key": "team", "value": "core"}],
-        "configuration": {"functionName": "checkout", "environment": {"variables": {"API_URL": "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs", "DB_PASSWORD": "hunter2"}}},
+        "configuration": {"functionName": "checkout", "environment": {"variables": {"API_URL": "sqs.eu-west-1.amazonaws.com/111122223333/jobs", "DB_PASSWORD": "hunter2"}}},
         "supplementaryConfiguration": {}
     });
     json!({ "Results": [row.to_string()], "QueryInfo": {"SelectFields": []} })

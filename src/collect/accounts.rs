@@ -124,6 +124,19 @@ fn from_aggregator(
     shared.aggregated.and_then(|a| a.covered(account, region))
 }
 
+/// A part that fills one list of the region's inventory with what a collector
+/// returns.
+macro_rules! part {
+    ($list:ident = $collect:expr) => {
+        Box::pin(async {
+            RegionInventory {
+                $list: $collect.await,
+                ..RegionInventory::default()
+            }
+        })
+    };
+}
+
 async fn pair_region(
     ctx: &Ctx,
     session: &Session,
@@ -140,20 +153,8 @@ async fn pair_region(
     // concurrently and are absorbed into one inventory. A new service adds one
     // line here (and its client to `RegionClients`).
     let parts: Vec<Part<'_>> = vec![
-        Box::pin(async {
-            let kms_keys = kms::collect(ctx, &c.kms, account, region, tags).await;
-            RegionInventory {
-                kms_keys,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let secrets = secrets::collect(ctx, &c.secrets, account, region).await;
-            RegionInventory {
-                secrets,
-                ..RegionInventory::default()
-            }
-        }),
+        part!(kms_keys = kms::collect(ctx, &c.kms, account, region, tags)),
+        part!(secrets = secrets::collect(ctx, &c.secrets, account, region)),
         Box::pin(async {
             let mut dynamodb_tables =
                 dynamodb::collect(ctx, &c.dynamodb, account, region, shared.partition, tags).await;
@@ -179,50 +180,15 @@ async fn pair_region(
                 ..RegionInventory::default()
             }
         }),
-        Box::pin(async {
-            let elasticache_replication_groups =
-                elasticache::collect(ctx, &c.elasticache, account, region, tags).await;
-            RegionInventory {
-                elasticache_replication_groups,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let cloudwatch_alarms = cloudwatch::collect(ctx, &c.cloudwatch, account, region).await;
-            RegionInventory {
-                cloudwatch_alarms,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let lambda_functions = lambda::collect(ctx, &c.lambda, account, region).await;
-            RegionInventory {
-                lambda_functions,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let ecs_services = ecs::collect(ctx, &c.ecs, account, region).await;
-            RegionInventory {
-                ecs_services,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let autoscaling_groups =
-                autoscaling::collect(ctx, &c.autoscaling, account, region).await;
-            RegionInventory {
-                autoscaling_groups,
-                ..RegionInventory::default()
-            }
-        }),
-        Box::pin(async {
-            let ecr_repositories = ecr::collect(ctx, &c.ecr, account, region).await;
-            RegionInventory {
-                ecr_repositories,
-                ..RegionInventory::default()
-            }
-        }),
+        part!(
+            elasticache_replication_groups =
+                elasticache::collect(ctx, &c.elasticache, account, region, tags)
+        ),
+        part!(cloudwatch_alarms = cloudwatch::collect(ctx, &c.cloudwatch, account, region)),
+        part!(lambda_functions = lambda::collect(ctx, &c.lambda, account, region)),
+        part!(ecs_services = ecs::collect(ctx, &c.ecs, account, region)),
+        part!(autoscaling_groups = autoscaling::collect(ctx, &c.autoscaling, account, region)),
+        part!(ecr_repositories = ecr::collect(ctx, &c.ecr, account, region)),
         Box::pin(async {
             let resources = match from_aggregator(shared, account, region) {
                 Some(resources) => resources,

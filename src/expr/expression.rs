@@ -12,7 +12,7 @@
 //!    charges the iterations to a per-evaluation budget.
 
 use super::budget;
-use cel::common::ast::{CallExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
+use cel::common::ast::{operators, CallExpr, EntryExpr, Expr, IdedExpr, LiteralValue};
 use cel::common::types::CelBool;
 use cel::common::value::CowVal;
 use cel::{Context, ExecutionError, Value};
@@ -61,7 +61,11 @@ pub enum CompileError {
 /// A compiled rule expression, ready to evaluate under the budget.
 #[derive(Debug, Clone)]
 pub struct Expression {
+    /// The tree as written (comprehension ranges wrapped in the budget call): what
+    /// the load-time checks read.
     ast: IdedExpr,
+    /// The same tree with field selections as indexes: what is evaluated.
+    program: IdedExpr,
 }
 
 impl Expression {
@@ -76,8 +80,10 @@ impl Expression {
         }
         let ast = parse_on_large_stack(source)?;
         check_tree(&ast)?;
+        let ast = with_budget(ast);
         Ok(Expression {
-            ast: with_budget(ast),
+            program: selections_as_index(ast.clone()),
+            ast,
         })
     }
 
@@ -92,7 +98,7 @@ impl Expression {
         &'e self,
         ctx: &'e Context<'_, 'v>,
     ) -> Result<CowVal<'e, 'v>, ExecutionError> {
-        Value::resolve_val(&self.ast, ctx)
+        Value::resolve_val(&self.program, ctx)
     }
 }
 
@@ -201,63 +207,93 @@ fn check_tree(root: &IdedExpr) -> Result<(), CompileError> {
     Ok(())
 }
 
+/// Applies `f` to every direct child of `e`, in place.
+fn map_children(e: &mut IdedExpr, f: &mut dyn FnMut(IdedExpr) -> IdedExpr) {
+    let mut apply = |x: &mut IdedExpr| *x = f(std::mem::take(x));
+    match &mut e.expr {
+        Expr::Select(s) => apply(s.operand.as_mut()),
+        Expr::Call(c) => {
+            if let Some(t) = c.target.as_mut() {
+                apply(t.as_mut());
+            }
+            c.args.iter_mut().for_each(&mut apply);
+        }
+        Expr::List(l) => l.elements.iter_mut().for_each(&mut apply),
+        Expr::Map(m) => {
+            for entry in &mut m.entries {
+                if let EntryExpr::MapEntry(me) = &mut entry.expr {
+                    apply(&mut me.key);
+                    apply(&mut me.value);
+                }
+            }
+        }
+        Expr::Comprehension(c) => {
+            for part in [
+                &mut c.iter_range,
+                &mut c.accu_init,
+                &mut c.loop_cond,
+                &mut c.loop_step,
+                &mut c.result,
+            ] {
+                apply(part);
+            }
+        }
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Struct(_) | Expr::Unspecified => {}
+    }
+}
+
 /// Wraps every comprehension range `r` into `@budget(r, accumulates)`. `map` and
 /// `filter` rebuild their result list on each step, so they cost the square of
 /// the range; `exists` and `all` cost the range. The tree is at most
 /// [`MAX_AST_DEPTH`] deep here, so recursion is bounded.
 fn with_budget(mut e: IdedExpr) -> IdedExpr {
-    match &mut e.expr {
-        Expr::Select(s) => {
+    map_children(&mut e, &mut with_budget);
+    if let Expr::Comprehension(c) = &mut e.expr {
+        let accumulates = matches!(c.accu_init.expr, Expr::List(_));
+        let range = std::mem::take(&mut c.iter_range);
+        c.iter_range = IdedExpr {
+            id: range.id,
+            expr: Expr::Call(CallExpr {
+                func_name: budget::FUNCTION.to_string(),
+                target: None,
+                args: vec![
+                    range,
+                    IdedExpr {
+                        id: 0,
+                        expr: Expr::Literal(LiteralValue::Boolean(CelBool::from(accumulates))),
+                    },
+                ],
+            }),
+        };
+    }
+    e
+}
+
+/// The tree the interpreter runs: every field selection `a.b` becomes the index
+/// `a["b"]`. Both read the same key of the same value: every name an expression
+/// starts from is a variable, never a type or a dotted name (the load-time check
+/// holds rules to the documented variables). The interpreter resolves a
+/// selection as a qualified name, joining the segments into a new string and
+/// looking each prefix up in every scope; an index resolves the variable once.
+/// `has(a.b)` is left as written: it tests presence, which an index cannot.
+fn selections_as_index(mut e: IdedExpr) -> IdedExpr {
+    map_children(&mut e, &mut selections_as_index);
+    if let Expr::Select(s) = &mut e.expr {
+        if !s.test {
             let operand = std::mem::take(s.operand.as_mut());
-            *s.operand = with_budget(operand);
+            let field = std::mem::take(&mut s.field);
+            e.expr = Expr::Call(CallExpr {
+                func_name: operators::INDEX.to_string(),
+                target: None,
+                args: vec![
+                    operand,
+                    IdedExpr {
+                        id: 0,
+                        expr: Expr::Literal(LiteralValue::String(field.into())),
+                    },
+                ],
+            });
         }
-        Expr::Call(c) => {
-            if let Some(t) = c.target.as_mut() {
-                let target = std::mem::take(t.as_mut());
-                **t = with_budget(target);
-            }
-            c.args = std::mem::take(&mut c.args)
-                .into_iter()
-                .map(with_budget)
-                .collect();
-        }
-        Expr::List(l) => {
-            l.elements = std::mem::take(&mut l.elements)
-                .into_iter()
-                .map(with_budget)
-                .collect();
-        }
-        Expr::Map(m) => {
-            for entry in &mut m.entries {
-                if let EntryExpr::MapEntry(me) = &mut entry.expr {
-                    me.key = with_budget(std::mem::take(&mut me.key));
-                    me.value = with_budget(std::mem::take(&mut me.value));
-                }
-            }
-        }
-        Expr::Comprehension(c) => {
-            let accumulates = matches!(c.accu_init.expr, Expr::List(_));
-            let range = with_budget(std::mem::take(&mut c.iter_range));
-            c.iter_range = IdedExpr {
-                id: range.id,
-                expr: Expr::Call(CallExpr {
-                    func_name: budget::FUNCTION.to_string(),
-                    target: None,
-                    args: vec![
-                        range,
-                        IdedExpr {
-                            id: 0,
-                            expr: Expr::Literal(LiteralValue::Boolean(CelBool::from(accumulates))),
-                        },
-                    ],
-                }),
-            };
-            c.accu_init = with_budget(std::mem::take(&mut c.accu_init));
-            c.loop_cond = with_budget(std::mem::take(&mut c.loop_cond));
-            c.loop_step = with_budget(std::mem::take(&mut c.loop_step));
-            c.result = with_budget(std::mem::take(&mut c.result));
-        }
-        Expr::Ident(_) | Expr::Literal(_) | Expr::Struct(_) | Expr::Unspecified => {}
     }
     e
 }

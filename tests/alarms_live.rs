@@ -16,9 +16,12 @@
 //!   root element is one the Rust SDK rejects (`enabled.xml` answers for the
 //!   destinations), as in `tests/storage_collect.rs`; ListGlobalTables and the
 //!   aggregator's source status come from the corpus, as there.
-//! - PutCompositeAlarm is not implemented, and DescribeAlarms ignores `MaxRecords`
-//!   (never pages): composite alarms and paging are judged on recorded bodies and
-//!   fixtures (`tests/aws_shapes.rs`, `rules/observability` fixtures).
+//! - PutCompositeAlarm is not implemented: a composite alarm that notifies for an
+//!   alarm without actions is a recorded body here
+//!   (`cloudwatch/DescribeAlarms/composite-names-silent-alarm.cbor`).
+//! - DescribeAlarms ignores `MaxRecords` (never pages): paging is followed on
+//!   recorded pages in `tests/aws_shapes.rs`
+//!   (`alarm_pages_are_followed_and_alarm_and_registry_failures_are_scoped`).
 //! - The emulator never denies: the AccessDenied of DescribeAlarms is AWS's recorded
 //!   CBOR error (`cloudwatch/DescribeAlarms/error-400-AccessDeniedException.cbor`).
 
@@ -31,7 +34,7 @@ use std::process::Command;
 use std::sync::Arc;
 use support::cloudwatch_bridge;
 use support::moto::{root, run, scanner, Moto};
-use support::proxy::{corpus, Action, Proxy, Rule, Settings, Tape};
+use support::proxy::{corpus, corpus_with, Action, Proxy, Rule, Settings, Tape};
 
 /// The emulator's account.
 const ACCOUNT: &str = "123456789012";
@@ -373,6 +376,63 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
         .extend(["RR-REG-001", "RR-RES-001"].map(|rule| format!("{rule} unknown {east_alarms}*")));
     want_rest.sort();
     pretty_assertions::assert_eq!(rest(&all_denied), want_rest);
+}
+
+/// The emulator does not implement PutCompositeAlarm: a composite alarm comes from
+/// a recorded body (`composite-names-silent-alarm.cbor`, us-east-1): `carts`'s
+/// alarm has no actions, but a composite alarm that notifies names it, so its
+/// replication counts as alarmed; `orders`, not named, is now unalarmed there.
+/// eu-west-1's alarms are still the emulator's, through the bridge.
+#[test]
+fn a_composite_alarm_that_notifies_counts_for_the_alarms_it_names() {
+    let moto = Moto::start();
+    moto.seed(&["alarms"]);
+    let proxy = Proxy::start(
+        moto.port,
+        Settings {
+            rules: [
+                vec![Rule::new(
+                    "DescribeAlarms",
+                    corpus_with(
+                        "cloudwatch/DescribeAlarms/composite-names-silent-alarm.cbor",
+                        &[("222222222222", ACCOUNT)],
+                    ),
+                )
+                .in_region("us-east-1")],
+                emulator_gaps(),
+            ]
+            .concat(),
+            ..Settings::default()
+        },
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inv = collect(&proxy.url(), dir.path());
+    let east: Vec<String> = alarm_lines(&inv)
+        .into_iter()
+        .filter(|l| l.starts_with("us-east-1 "))
+        .collect();
+    pretty_assertions::assert_eq!(
+        east,
+        [
+            "us-east-1 carts-lag-to-euw1 MetricAlarm AWS/DynamoDB/ReplicationLatency {\"ReceivingRegion\": \"eu-west-1\", \"TableName\": \"carts\"} math=[] notifies=false",
+            "us-east-1 data-tier-replication CompositeAlarm -/- {} math=[] notifies=true",
+        ]
+    );
+    let table =
+        |region: &str, name: &str| format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}");
+    let got: Vec<String> = findings(dir.path())
+        .into_iter()
+        .filter(|f| f.starts_with("RR-OBS-001 "))
+        .collect();
+    pretty_assertions::assert_eq!(
+        got,
+        [
+            format!("RR-OBS-001 fail {}", table("eu-west-1", "carts")),
+            format!("RR-OBS-001 fail {}", table("us-east-1", "orders")),
+            format!("RR-OBS-001 pass {}", table("eu-west-1", "orders")),
+            format!("RR-OBS-001 pass {}", table("us-east-1", "carts")),
+        ]
+    );
 }
 
 /// An emulator error answered through the bridge is AWS's CBOR error: the code

@@ -38,7 +38,8 @@ pub enum Action {
     /// Forward, then change the JSON response.
     Patch(Arc<dyn Fn(&mut Value) + Send + Sync>),
     /// Answer with a recorded body from `tests/corpus/` (a path under it), with
-    /// text replacements (recorded ids -> the emulator's). The status is 200, or
+    /// text replacements (recorded ids -> the emulator's; in a CBOR body, text of
+    /// the same length only). The status is 200, or
     /// the one in an `error-<status>-<Code>` file name.
     Corpus(String, Vec<(String, String)>),
     /// Answer with this status, content type and raw body (garbage, truncated).
@@ -791,8 +792,11 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
         }
         headers.push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
         headers.push(("Content-Type".into(), "application/cbor".into()));
-        let body =
+        let mut body =
             std::fs::read(&full).unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()));
+        for (from, to) in replace {
+            body = replace_same_length(&body, from.as_bytes(), to.as_bytes());
+        }
         return (status, headers, body);
     }
     let content_type = if name.ends_with(".xml") {
@@ -806,6 +810,23 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
     };
     headers.push(("Content-Type".to_string(), content_type.to_string()));
     (status, headers, text.into_bytes())
+}
+
+/// Replaces text inside a CBOR body. Only text of the same length: a CBOR text
+/// string carries its length before it, which any other replacement would break.
+fn replace_same_length(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(
+        from.len(),
+        to.len(),
+        "a CBOR body's text can only be replaced by text of the same length"
+    );
+    let mut out = body.to_vec();
+    let mut at = 0;
+    while let Some(i) = out[at..].windows(from.len()).position(|w| w == from) {
+        out[at + i..at + i + to.len()].copy_from_slice(to);
+        at += i + to.len();
+    }
+    out
 }
 
 fn content_type(request: &Request) -> &'static str {

@@ -1,7 +1,7 @@
 """Seeds the AWS emulator (moto server) with an organization for the live-collection
 tests and the benchmark. Prints what it created as JSON on stdout.
 
-usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]|tables N_TABLES|stack
+usage: seed_moto.py ENDPOINT_URL full|bench [N_ACCOUNTS]|tables N_TABLES|stack|alarms
 """
 import io
 import json
@@ -593,6 +593,95 @@ def stack():
     return out
 
 
+def alarms():
+    """Replicated data of every kind the alarm rules judge (RR-OBS-001/002/003), each
+    with and without a working alarm on its replication lag, and the alarms stored
+    by the emulator (put_metric_alarm) for the scanner's CloudWatch client to read.
+
+    The emulator keeps the two `orders` (and `carts`) tables apart: the test adds
+    the global table's `Replicas`. It does not implement PutCompositeAlarm: no
+    composite alarm here."""
+    out = organization(0)
+    account = out["management"]
+
+    def alarm(region, name, dimensions=(), namespace=None, metric=None, metrics=None, actions=True):
+        cw = client("cloudwatch", region)
+        kwargs = dict(EvaluationPeriods=5, Threshold=60000, ComparisonOperator="GreaterThanThreshold")
+        if metrics:
+            kwargs["Metrics"] = metrics
+        else:
+            kwargs.update(
+                Namespace=namespace,
+                MetricName=metric,
+                Dimensions=[{"Name": k, "Value": v} for k, v in dimensions],
+                Statistic="Maximum",
+                Period=60,
+            )
+        cw.put_metric_alarm(AlarmName=name, ActionsEnabled=actions, AlarmActions=[f"arn:aws:sns:{region}:{account}:oncall"], **kwargs)
+        return cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["AlarmArn"]
+
+    # DynamoDB: `orders` is watched both ways (in eu-west-1 by a metric-math alarm);
+    # `carts` by no alarm in us-east-1 and by one whose actions are off in eu-west-1.
+    for region in PAIR:
+        table(region, "orders", True)
+        table(region, "carts", True)
+    out["alarm_orders_use1"] = alarm("us-east-1", "orders-lag-to-euw1", [("TableName", "orders"), ("ReceivingRegion", "eu-west-1")], "AWS/DynamoDB", "ReplicationLatency")
+    lag = {"Namespace": "AWS/DynamoDB", "MetricName": "ReplicationLatency", "Dimensions": [{"Name": "TableName", "Value": "orders"}, {"Name": "ReceivingRegion", "Value": "us-east-1"}]}
+    out["alarm_orders_euw1"] = alarm(
+        "eu-west-1",
+        "orders-lag-to-use1-seconds",
+        metrics=[
+            {"Id": "lag", "MetricStat": {"Metric": lag, "Period": 60, "Stat": "p99"}, "ReturnData": False},
+            {"Id": "seconds", "Expression": "lag / 1000", "Label": "seconds behind", "ReturnData": True},
+        ],
+    )
+    out["alarm_carts_euw1_silent"] = alarm("eu-west-1", "carts-lag-to-use1", [("TableName", "carts"), ("ReceivingRegion", "us-east-1")], "AWS/DynamoDB", "ReplicationLatency", actions=False)
+
+    # Aurora: two global databases, writers in us-east-1, secondaries in eu-west-1.
+    # `ledger`'s secondary is alarmed in its own region; `billing`'s only in the
+    # writer's region, where its metric is not published.
+    rds_east, rds_west = client("rds", "us-east-1"), client("rds", "eu-west-1")
+    for gdb in ("ledger", "billing"):
+        rds_east.create_global_cluster(GlobalClusterIdentifier=gdb, Engine="aurora-postgresql")
+        rds_east.create_db_cluster(
+            DBClusterIdentifier=f"{gdb}-use1", Engine="aurora-postgresql", MasterUsername="admin", MasterUserPassword="password123", GlobalClusterIdentifier=gdb
+        )
+        out[f"secondary_{gdb}"] = rds_west.create_db_cluster(DBClusterIdentifier=f"{gdb}-euw1", Engine="aurora-postgresql", GlobalClusterIdentifier=gdb)["DBCluster"]["DBClusterArn"]
+    out["alarm_ledger"] = alarm("eu-west-1", "ledger-euw1-global-lag", [("DBClusterIdentifier", "ledger-euw1")], "AWS/RDS", "AuroraGlobalDBReplicationLag")
+    out["alarm_billing_wrong_region"] = alarm("us-east-1", "billing-euw1-rpo-lag", [("DBClusterIdentifier", "billing-euw1")], "AWS/RDS", "AuroraGlobalDBRPOLag")
+
+    # S3: three buckets replicate to the partner region: `uploads` with replication
+    # metrics and an alarm on its rule's ReplicationLatency, `exports` with metrics
+    # and no alarm, `logs` with an alarm but replication metrics off (S3 publishes
+    # no ReplicationLatency for it).
+    role = f"arn:aws:iam::{account}:role/s3-replication"
+    for name, metrics, alarmed in (("uploads", True, True), ("exports", True, False), ("logs", False, True)):
+        source, destination, rule = f"obs-{name}-use1", f"obs-{name}-euw1", f"{name}-to-euw1"
+        client("s3", "us-east-1").create_bucket(Bucket=source)
+        client("s3", "eu-west-1").create_bucket(Bucket=destination, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        for region, bucket in (("us-east-1", source), ("eu-west-1", destination)):
+            client("s3", region).put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        target = {"Bucket": f"arn:aws:s3:::{destination}"}
+        if metrics:
+            target["Metrics"] = {"Status": "Enabled", "EventThreshold": {"Minutes": 15}}
+        client("s3", "us-east-1").put_bucket_replication(
+            Bucket=source,
+            ReplicationConfiguration={
+                "Role": role,
+                "Rules": [{"ID": rule, "Priority": 1, "Filter": {}, "Status": "Enabled", "DeleteMarkerReplication": {"Status": "Enabled"}, "Destination": target}],
+            },
+        )
+        if alarmed:
+            out[f"alarm_{name}"] = alarm(
+                "us-east-1",
+                f"{name}-replication-latency",
+                [("SourceBucket", source), ("DestinationBucket", destination), ("RuleId", rule)],
+                "AWS/S3",
+                "ReplicationLatency",
+            )
+    return out
+
+
 if __name__ == "__main__":
     if SCENARIO == "full":
         result = full()
@@ -600,6 +689,8 @@ if __name__ == "__main__":
         result = tables(int(sys.argv[3]))
     elif SCENARIO == "stack":
         result = stack()
+    elif SCENARIO == "alarms":
+        result = alarms()
     else:
         result = bench(int(sys.argv[3]) if len(sys.argv) > 3 else 10)
     print(json.dumps(result))

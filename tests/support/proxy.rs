@@ -1,7 +1,9 @@
 //! A small HTTP/1.1 proxy in front of the emulator, listening on 127.0.0.1 only.
 //!
 //! It makes the emulator answer as AWS does and injects the faults AWS produces:
-//! recorded, model-validated responses from `tests/corpus/` for chosen requests,
+//! CloudWatch's CBOR protocol, which the emulator does not speak, bridged to its
+//! JSON protocol ([`cloudwatch_bridge`]); recorded, model-validated responses from
+//! `tests/corpus/` for chosen requests,
 //! rewritten responses, AWS errors for chosen operations (AccessDenied,
 //! throttling), garbage, HTML and truncated bodies, dropped connections, a rate
 //! limit per access key and operation (as AWS limits calls per account), session
@@ -9,6 +11,7 @@
 //! endpoint that stops answering. It also counts requests, the most requests in
 //! flight at once, and keeps request bodies for inspection.
 
+use super::cloudwatch_bridge;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -35,7 +38,8 @@ pub enum Action {
     /// Forward, then change the JSON response.
     Patch(Arc<dyn Fn(&mut Value) + Send + Sync>),
     /// Answer with a recorded body from `tests/corpus/` (a path under it), with
-    /// text replacements (recorded ids -> the emulator's). The status is 200, or
+    /// text replacements (recorded ids -> the emulator's; in a CBOR body, text of
+    /// the same length only). The status is 200, or
     /// the one in an `error-<status>-<Code>` file name.
     Corpus(String, Vec<(String, String)>),
     /// Answer with this status, content type and raw body (garbage, truncated).
@@ -143,12 +147,23 @@ pub struct RateLimit {
 /// replayed run signs with the same access keys as the recorded one.
 #[derive(Default)]
 pub struct Tape {
-    answers: Mutex<std::collections::HashMap<String, (u16, Vec<u8>)>>,
+    answers: Mutex<std::collections::HashMap<String, CannedResponse>>,
 }
 
 impl Tape {
     pub fn len(&self) -> usize {
         self.answers.lock().expect("tape lock").len()
+    }
+
+    /// The recorded answers (status, body) to one operation, in no set order.
+    pub fn answers(&self, operation: &str) -> Vec<(u16, Vec<u8>)> {
+        self.answers
+            .lock()
+            .expect("tape lock")
+            .iter()
+            .filter(|(key, _)| key.split(' ').nth(1) == Some(operation))
+            .map(|(_, (status, _, body))| (*status, body.clone()))
+            .collect()
     }
 }
 
@@ -611,49 +626,49 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
             )),
             Some(Action::Drop) => None,
             Some(Action::Replace(pairs)) => {
-                forward(&request, upstream_port).map(|(status, body)| {
+                forward(&request, upstream_port).map(|(status, headers, body)| {
                     let mut text = String::from_utf8_lossy(&body).to_string();
                     for (from, to) in &pairs {
                         text = text.replace(from.as_str(), to);
                     }
-                    (status, Vec::new(), text.into_bytes())
+                    (status, headers, text.into_bytes())
                 })
             }
-            Some(Action::Patch(patch)) => forward(&request, upstream_port).map(|(status, body)| {
-                let body = match serde_json::from_slice::<Value>(&body) {
-                    Ok(mut v) => {
-                        patch(&mut v);
-                        serde_json::to_vec(&v).unwrap_or(body)
-                    }
-                    Err(_) => body,
-                };
-                (
-                    status,
-                    vec![(
-                        "Content-Type".to_string(),
-                        "application/x-amz-json-1.0".to_string(),
-                    )],
-                    body,
-                )
-            }),
+            Some(Action::Patch(patch)) => {
+                forward(&request, upstream_port).map(|(status, _, body)| {
+                    let body = match serde_json::from_slice::<Value>(&body) {
+                        Ok(mut v) => {
+                            patch(&mut v);
+                            serde_json::to_vec(&v).unwrap_or(body)
+                        }
+                        Err(_) => body,
+                    };
+                    (
+                        status,
+                        vec![(
+                            "Content-Type".to_string(),
+                            "application/x-amz-json-1.0".to_string(),
+                        )],
+                        body,
+                    )
+                })
+            }
             None => {
                 let key = tape_key(&request, &operation);
                 let taped = state
                     .replay
                     .as_ref()
                     .and_then(|t| t.answers.lock().expect("tape lock").get(&key).cloned());
-                taped
-                    .or_else(|| {
-                        let answer = forward(&request, upstream_port)?;
-                        if let Some(tape) = &state.record {
-                            tape.answers
-                                .lock()
-                                .expect("tape lock")
-                                .insert(key, answer.clone());
-                        }
-                        Some(answer)
-                    })
-                    .map(|(status, body)| (status, Vec::new(), body))
+                taped.or_else(|| {
+                    let answer = forward(&request, upstream_port)?;
+                    if let Some(tape) = &state.record {
+                        tape.answers
+                            .lock()
+                            .expect("tape lock")
+                            .insert(key, answer.clone());
+                    }
+                    Some(answer)
+                })
             }
         };
         state.in_flight.fetch_sub(1, Ordering::Relaxed);
@@ -777,8 +792,11 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
         }
         headers.push(("smithy-protocol".into(), "rpc-v2-cbor".into()));
         headers.push(("Content-Type".into(), "application/cbor".into()));
-        let body =
+        let mut body =
             std::fs::read(&full).unwrap_or_else(|e| panic!("corpus body {}: {e}", full.display()));
+        for (from, to) in replace {
+            body = replace_same_length(&body, from.as_bytes(), to.as_bytes());
+        }
         return (status, headers, body);
     }
     let content_type = if name.ends_with(".xml") {
@@ -792,6 +810,23 @@ fn corpus_response(path: &str, replace: &[(String, String)]) -> CannedResponse {
     };
     headers.push(("Content-Type".to_string(), content_type.to_string()));
     (status, headers, text.into_bytes())
+}
+
+/// Replaces text inside a CBOR body. Only text of the same length: a CBOR text
+/// string carries its length before it, which any other replacement would break.
+fn replace_same_length(body: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    assert_eq!(
+        from.len(),
+        to.len(),
+        "a CBOR body's text can only be replaced by text of the same length"
+    );
+    let mut out = body.to_vec();
+    let mut at = 0;
+    while let Some(i) = out[at..].windows(from.len()).position(|w| w == from) {
+        out[at + i..at + i + to.len()].copy_from_slice(to);
+        at += i + to.len();
+    }
+    out
 }
 
 fn content_type(request: &Request) -> &'static str {
@@ -876,18 +911,72 @@ fn error_response(
 }
 
 /// Sends the request to the emulator on a fresh connection and reads the whole
-/// response (the emulator closes it: `Connection: close`).
-fn forward(request: &Request, upstream_port: u16) -> Option<(u16, Vec<u8>)> {
+/// response (the emulator closes it: `Connection: close`). A CloudWatch CBOR
+/// request the emulator does not speak goes through [`cloudwatch_bridge`].
+fn forward(request: &Request, upstream_port: u16) -> Option<CannedResponse> {
+    let (_, path, _) = request.target();
+    if let Some(operation) =
+        cloudwatch_bridge::operation(path).filter(|_| request.protocol() == Protocol::Cbor)
+    {
+        let (target, body) = cloudwatch_bridge::json_request(operation, &request.body)?;
+        let mut headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .filter(|(k, _)| {
+                ![
+                    "content-type",
+                    "content-length",
+                    "smithy-protocol",
+                    "accept",
+                ]
+                .iter()
+                .any(|h| k.eq_ignore_ascii_case(h))
+            })
+            .cloned()
+            .collect();
+        headers.push(("X-Amz-Target".into(), target));
+        headers.push(("Content-Type".into(), "application/x-amz-json-1.0".into()));
+        headers.push(("Content-Length".into(), body.len().to_string()));
+        let (status, head, answer) = send("POST / HTTP/1.1", &headers, &body, upstream_port)?;
+        let query_error = head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case("x-amzn-query-error")
+                .then(|| v.trim().to_string())
+        });
+        return Some(cloudwatch_bridge::cbor_response(
+            operation,
+            status,
+            query_error.as_deref(),
+            &answer,
+        ));
+    }
+    let (status, _, body) = send(
+        &request.head,
+        &request.headers,
+        &request.body,
+        upstream_port,
+    )?;
+    Some((status, Vec::new(), body))
+}
+
+/// One exchange with the emulator: status, response head, body.
+fn send(
+    head: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    upstream_port: u16,
+) -> Option<(u16, String, Vec<u8>)> {
     let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port)).ok()?;
-    let mut out = format!("{}\r\n", request.head);
-    for (k, v) in &request.headers {
+    let mut out = format!("{head}\r\n");
+    for (k, v) in headers {
         if !k.eq_ignore_ascii_case("connection") {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
     }
     out.push_str("Connection: close\r\n\r\n");
     upstream.write_all(out.as_bytes()).ok()?;
-    upstream.write_all(&request.body).ok()?;
+    upstream.write_all(body).ok()?;
     let mut raw = Vec::new();
     upstream.read_to_end(&mut raw).ok()?;
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
@@ -900,7 +989,7 @@ fn forward(request: &Request, upstream_port: u16) -> Option<(u16, Vec<u8>)> {
     {
         body = dechunk(&body);
     }
-    Some((status, body))
+    Some((status, head, body))
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {

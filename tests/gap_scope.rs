@@ -164,6 +164,38 @@ fn a_swept_region_that_could_not_be_listed_leaves_pair_only_rules_alone() {
     assert_eq!(e.gaps[0].blocks, ["RR-REG-001"]);
 }
 
+/// A rule the region alone settles ("the region is sanctioned") cannot be changed
+/// by what a gap hid in a sanctioned region: every hidden resource would pass. In
+/// a region that is not sanctioned, the hidden resources would fail, so it stays
+/// unknown there.
+#[test]
+fn a_gap_in_a_sanctioned_region_leaves_rules_the_region_settles_alone() {
+    let inventory = json!({
+        "schema_version": "2.0",
+        "accounts": [{"account_id": A, "regions": [
+            {"region": "eu-west-1", "dynamodb_tables": [table("eu-west-1", "orders", Some(true))]},
+            {"region": "us-east-1", "dynamodb_tables": [table("us-east-1", "orders", Some(true))]},
+            {"region": "ap-southeast-2"}, {"region": "sa-east-1"}]}],
+        "gaps": [{"account_id": A, "region": "ap-southeast-2", "service": "dynamodb", "operation": "ListTables",
+                  "error_code": "ThrottlingException", "message": "ListTables: Rate exceeded"},
+                 {"account_id": A, "region": "sa-east-1", "service": "dynamodb", "operation": "ListTables",
+                  "error_code": "ThrottlingException", "message": "ListTables: Rate exceeded"}]
+    });
+    let e = evaluate_json(
+        inventory,
+        "[regions]\nsanctioned = [\"us-east-1\", \"eu-west-1\", \"ap-southeast-2\"]\n",
+    );
+    assert_eq!(
+        unknown_rules(&e),
+        [(
+            "RR-REG-001".to_string(),
+            format!("arn:aws:dynamodb:sa-east-1:{A}:*")
+        )]
+    );
+    assert!(e.gaps[0].blocks.is_empty(), "{:?}", e.gaps[0].blocks);
+    assert_eq!(e.gaps[1].blocks, ["RR-REG-001"]);
+}
+
 #[test]
 fn a_failed_describe_leaves_only_its_resource_unknown() {
     let inventory = json!({

@@ -20,6 +20,7 @@ use super::account::AccountContext;
 use super::coverage::{hidden_kinds, is_account_wide};
 use crate::config::Config;
 use crate::expr::budget::Meter;
+use crate::expr::Expression;
 use crate::inventory::Gap;
 use crate::kinds::value::{self, Boxed, Fields, Object};
 use crate::kinds::{ResourceKind, ALL, GLOBAL_SERVICES};
@@ -285,7 +286,8 @@ fn blocked_sweep_message(regions: &[&String], policies: &[String], role: &str) -
     )
 }
 
-/// Runs rule scopes with no resource bound, per region, once.
+/// Runs rule scopes and conditions on what is known of hidden resources, per
+/// region, once.
 struct ScopeCheck<'a, 'p, 'v> {
     scope: &'a Context<'p, 'v>,
     ctx: &'a AccountContext<'a>,
@@ -331,11 +333,14 @@ impl Fields for Stub<'_> {
 }
 
 impl ScopeCheck<'_, '_, '_> {
-    /// False only when the rule's scope is false in that region for every resource
-    /// the gap hid: the scope runs with a resource that has only what is known of
-    /// such a resource (its `kind` and `region`; for a listing outside the pair
-    /// also its type, that it is not compute and that its tags were not read), so
-    /// reading any other field is an error, which counts as "could apply".
+    /// False only when the gap cannot change the rule's outcome in that region:
+    /// for every resource the gap hid, the rule's scope is false (it does not
+    /// apply) or its condition is true (it would pass, so no failure can hide
+    /// there). Both run with a resource that has only what is known of such a
+    /// resource (its `kind` and `region`; for a listing outside the pair also its
+    /// type, that it is not compute and that its tags were not read), so reading
+    /// any other field is an error, which counts as "could change". A rule
+    /// such as "the region is sanctioned" is settled by the region alone.
     fn can_apply(
         &mut self,
         rule_index: usize,
@@ -343,9 +348,6 @@ impl ScopeCheck<'_, '_, '_> {
         region: &str,
         hidden: &BTreeSet<Hidden>,
     ) -> bool {
-        let Some(scope) = &rule.scope else {
-            return true;
-        };
         hidden
             .iter()
             .filter(|h| {
@@ -373,11 +375,18 @@ impl ScopeCheck<'_, '_, '_> {
                         listed: h.listed,
                     })),
                 );
-                self.meter.start();
-                let can = !matches!(
-                    scope.evaluate(&c).map(|v| value::as_bool(v.as_ref())),
-                    Ok(Some(false))
-                );
+                let surely = |expression: &Expression, expected: bool| {
+                    self.meter.start();
+                    matches!(
+                        expression.evaluate(&c).map(|v| value::as_bool(v.as_ref())),
+                        Ok(Some(b)) if b == expected
+                    )
+                };
+                let out_of_scope = rule.scope.as_ref().is_some_and(|s| surely(s, false));
+                // An outcome that rests on an uncertain pair is unknown whatever
+                // the condition says: only a certain pair lets a pass settle it.
+                let passes = self.ctx.pair_uncertain.is_none() && surely(&rule.condition, true);
+                let can = !(out_of_scope || passes);
                 self.cache.insert((rule_index, region.to_string(), *h), can);
                 can
             })

@@ -154,22 +154,223 @@ def full():
 
 
 def bench(n):
-    """n accounts (management + n-1 members), about 20 resources each in 2 regions."""
+    """n accounts (management + n-1 members), each running the same workload in
+    both regions of the pair, as an active-active estate does: per pair region 2 KMS
+    keys, 3 secrets, 4 DynamoDB tables (PITR on half), an Aurora global database's
+    cluster with one instance, 4 Lambda functions (2 with reserved concurrency), an ECS cluster
+    with 3 services, 2 Auto Scaling groups, 3 ECR repositories (us-east-1 replicates
+    its registry to eu-west-1), a Redis replication group; per account 2 buckets in
+    each region replicating both ways with the partner's, a Route 53 zone with
+    latency and failover records behind a health check per region, and a CloudFront
+    distribution with an origin in each region.
+
+    Left out because the emulator cannot create or serve them (the bench's doc
+    comment says the same): CloudWatch alarms (not served to the AWS SDK for Rust),
+    Global Accelerator (not implemented), DynamoDB global tables, ElastiCache Global
+    Datastores and CloudFront origin groups."""
     out = organization(n - 1)
     for account in [out["management"]] + out["members"]:
         creds = MANAGEMENT_CREDS if account == out["management"] else member_creds(account)
-        for region in ("us-east-1", "eu-west-1"):
-            kms = client("kms", region, creds)
-            for i in range(2):
-                kms.create_key(Description=f"k{i}")
-            sm = client("secretsmanager", region, creds)
-            for i in range(3):
-                sm.create_secret(Name=f"s{i}", SecretString="x")
-            for i in range(4):
-                table(region, f"t{i}", i % 2 == 0, creds)
-            rds = client("rds", region, creds)
-            rds.create_db_cluster(DBClusterIdentifier="c0", Engine="aurora-mysql", MasterUsername="admin", MasterUserPassword="password123")
+        for region in PAIR:
+            bench_data(region, creds)
+            bench_compute(account, region, creds)
+        bench_storage(account, creds)
+        bench_traffic(account, creds)
     return out
+
+
+def bench_data(region, creds):
+    """The data stores the estate has always had: keys, secrets, tables, Aurora."""
+    kms = client("kms", region, creds)
+    for i in range(2):
+        kms.create_key(Description=f"k{i}")
+    sm = client("secretsmanager", region, creds)
+    for i in range(3):
+        sm.create_secret(Name=f"s{i}", SecretString="x")
+    for i in range(4):
+        table(region, f"t{i}", i % 2 == 0, creds)
+    # An Aurora global database: its primary cluster in the first region of the
+    # pair, a secondary in the other, each with one instance.
+    rds = client("rds", region, creds)
+    cluster = dict(DBClusterIdentifier=f"c0-{region}", Engine="aurora-mysql", MasterUsername="admin", GlobalClusterIdentifier="c0")
+    if region == PAIR[0]:
+        rds.create_global_cluster(GlobalClusterIdentifier="c0", Engine="aurora-mysql")
+        cluster["MasterUserPassword"] = "password123"
+    rds.create_db_cluster(**cluster)
+    rds.create_db_instance(DBInstanceIdentifier=f"c0-{region}-1", DBClusterIdentifier=f"c0-{region}", Engine="aurora-mysql", DBInstanceClass="db.r6g.large")
+    client("elasticache", region, creds).create_replication_group(
+        ReplicationGroupId="sessions",
+        ReplicationGroupDescription="session cache",
+        Engine="redis",
+        CacheNodeType="cache.r7g.large",
+        NumCacheClusters=2,
+    )
+
+
+def bench_compute(account, region, creds):
+    """Lambda functions, ECS services, Auto Scaling groups and ECR repositories: the
+    same in both regions of the pair."""
+    iam = client("iam", "us-east-1", creds)
+    try:
+        role = iam.get_role(RoleName="bench-functions")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        role = iam.create_role(
+            RoleName="bench-functions",
+            AssumeRolePolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+            ),
+        )["Role"]["Arn"]
+    fn = client("lambda", region, creds)
+    code = zipped_handler()
+    for name, reserved in (("orders-api", 100), ("payments", 50), ("events", None), ("thumbnails", None)):
+        fn.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="app.handler",
+            Code={"ZipFile": code},
+            MemorySize=512,
+            Timeout=10,
+            Environment={"Variables": {"TABLE_ARN": f"arn:aws:dynamodb:{region}:{account}:table/t0"}},
+            Tags={"workload": name},
+        )
+        if reserved is not None:
+            fn.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=reserved)
+    ecs = client("ecs", region, creds)
+    ecs.create_cluster(clusterName="prod")
+    ecr = client("ecr", region, creds)
+    for name, desired in (("web", 6), ("worker", 4), ("cron", 1)):
+        ecr.create_repository(repositoryName=name)
+        ecs.register_task_definition(
+            family=name,
+            containerDefinitions=[
+                {
+                    "name": name,
+                    "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{name}:v42",
+                    "memory": 512,
+                    "environment": [{"name": "TABLE_ARN", "value": f"arn:aws:dynamodb:{region}:{account}:table/t0"}],
+                }
+            ],
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="512",
+        )
+        ecs.create_service(cluster="prod", serviceName=name, taskDefinition=name, desiredCount=desired, launchType="FARGATE")
+    if region == PAIR[0]:
+        ecr.put_replication_configuration(
+            replicationConfiguration={"rules": [{"destinations": [{"region": PAIR[1], "registryId": account}]}]}
+        )
+    ec2 = client("ec2", region, creds)
+    asg = client("autoscaling", region, creds)
+    for name, size in (("api", 4), ("batch", 2)):
+        template = ec2.create_launch_template(
+            LaunchTemplateName=name, LaunchTemplateData={"ImageId": "ami-12c6146b", "InstanceType": "t3.micro"}
+        )["LaunchTemplate"]["LaunchTemplateId"]
+        asg.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateId": template, "Version": "$Latest"},
+            MinSize=size,
+            MaxSize=20,
+            DesiredCapacity=size,
+            AvailabilityZones=[f"{region}a", f"{region}b"],
+        )
+
+
+def bench_storage(account, creds):
+    """Two buckets in each pair region, each replicating to its partner (two-way
+    replication, as active-active writes in both regions)."""
+    role = f"arn:aws:iam::{account}:role/s3-replication"
+    names = {r: {kind: f"{kind}-{account}-{r}" for kind in ("uploads", "exports")} for r in PAIR}
+    for region in PAIR:
+        s3 = client("s3", region, creds)
+        kwargs = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        for name in names[region].values():
+            s3.create_bucket(Bucket=name, **kwargs)
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    for region, partner in (PAIR, PAIR[::-1]):
+        s3 = client("s3", region, creds)
+        for kind, name in names[region].items():
+            s3.put_bucket_replication(
+                Bucket=name,
+                ReplicationConfiguration={
+                    "Role": role,
+                    "Rules": [
+                        {
+                            "ID": f"{kind}-to-{partner}",
+                            "Priority": 1,
+                            "Filter": {},
+                            "Status": "Enabled",
+                            "DeleteMarkerReplication": {"Status": "Enabled"},
+                            "Destination": {"Bucket": f"arn:aws:s3:::{names[partner][kind]}"},
+                        }
+                    ],
+                },
+            )
+
+
+def bench_traffic(account, creds):
+    """The account's zone: latency records for the API and failover records for
+    sign-in, behind a health check per region; a distribution with an origin in
+    each region."""
+    r53 = client("route53", "us-east-1", creds)
+    domain = f"a{account}.example.com"
+    zone = r53.create_hosted_zone(Name=domain, CallerReference=f"bench-{account}")["HostedZone"]["Id"]
+    checks = {
+        r: r53.create_health_check(
+            CallerReference=f"bench-{account}-{r}",
+            HealthCheckConfig={"Type": "HTTPS", "FullyQualifiedDomainName": f"api-{r}.{domain}", "Port": 443, "ResourcePath": "/health"},
+        )["HealthCheck"]["Id"]
+        for r in PAIR
+    }
+    changes = []
+    for r in PAIR:
+        changes.append(
+            {
+                "Action": "CREATE",
+                "ResourceRecordSet": {
+                    "Name": f"api.{domain}",
+                    "Type": "A",
+                    "SetIdentifier": r,
+                    "Region": r,
+                    "HealthCheckId": checks[r],
+                    "AliasTarget": {"HostedZoneId": ELB_ZONES[r], "DNSName": "dualstack." + alb(r, "api"), "EvaluateTargetHealth": True},
+                },
+            }
+        )
+    for set_id, role, r in (("primary", "PRIMARY", PAIR[0]), ("secondary", "SECONDARY", PAIR[1])):
+        changes.append(
+            {
+                "Action": "CREATE",
+                "ResourceRecordSet": {
+                    "Name": f"auth.{domain}",
+                    "Type": "CNAME",
+                    "SetIdentifier": set_id,
+                    "Failover": role,
+                    "TTL": 60,
+                    "HealthCheckId": checks[r],
+                    "ResourceRecords": [{"Value": f"auth-{r}.{domain}"}],
+                },
+            }
+        )
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": changes})
+    origins = [
+        {"Id": f"web-{r}", "DomainName": alb(r, "web"), "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}
+        for r in PAIR
+    ]
+    client("cloudfront", "us-east-1", creds).create_distribution(
+        DistributionConfig={
+            "CallerReference": f"bench-{account}",
+            "Comment": f"www.{domain}",
+            "Enabled": True,
+            "Origins": {"Quantity": len(origins), "Items": origins},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": origins[0]["Id"],
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+            },
+        }
+    )
 
 
 def tables(n):

@@ -204,6 +204,8 @@ struct State {
     in_flight: AtomicU64,
     max_in_flight: AtomicU64,
     operations: Mutex<BTreeMap<String, u64>>,
+    /// (signing name, operation) -> (requests, answers with an error status).
+    answers: Mutex<BTreeMap<(String, String), (u64, u64)>>,
     stop: AtomicBool,
 }
 
@@ -281,6 +283,12 @@ impl Proxy {
             .lock()
             .expect("operations lock")
             .clone()
+    }
+
+    /// Requests per (signing name, operation), with how many of them were
+    /// answered with an error status (4xx/5xx) or not at all.
+    pub fn answers(&self) -> BTreeMap<(String, String), (u64, u64)> {
+        self.state.answers.lock().expect("answers lock").clone()
     }
 }
 
@@ -672,6 +680,19 @@ fn serve(stream: TcpStream, upstream_port: u16, state: &State) {
             }
         };
         state.in_flight.fetch_sub(1, Ordering::Relaxed);
+        {
+            let mut answers = state.answers.lock().expect("answers lock");
+            let entry = answers
+                .entry((request.service().unwrap_or_default(), operation.clone()))
+                .or_default();
+            entry.0 += 1;
+            if response
+                .as_ref()
+                .is_none_or(|(status, _, _)| *status >= 400)
+            {
+                entry.1 += 1;
+            }
+        }
         let Some((status, mut headers, body)) = response else {
             break;
         };

@@ -146,13 +146,18 @@ async fn pair_region(
     first_pair_region: bool,
 ) -> (RegionInventory, tagging::RegionTags) {
     let c = RegionClients::new(session, region);
-    // Tags of the region's resources, read once before the collectors that use them.
-    let tags = tagging::read(ctx, &c.tagging, account, region).await;
-    let tags = &tags;
+    // Tags of the region's resources: read once, with the other reads, by the
+    // first part below; the collectors that attach tags wait for it at their end.
+    let shared_tags = tagging::SharedTags::new(ctx, &c.tagging, account, region);
+    let tags = &shared_tags;
     // Each service's collector reads its part of the region; the parts run
     // concurrently and are absorbed into one inventory. A new service adds one
     // line here (and its client to `RegionClients`).
     let parts: Vec<Part<'_>> = vec![
+        Box::pin(async {
+            tags.get().await;
+            RegionInventory::default()
+        }),
         part!(kms_keys = kms::collect(ctx, &c.kms, account, region, tags)),
         part!(secrets = secrets::collect(ctx, &c.secrets, account, region)),
         Box::pin(async {
@@ -212,7 +217,7 @@ async fn pair_region(
         inventory.absorb(part);
     }
     ctx.progress.unit_done();
-    (inventory, tags.clone())
+    (inventory, tags.get().await.clone())
 }
 
 /// Adds listed resources a region does not hold yet: AWS Config may already

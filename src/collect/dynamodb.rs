@@ -12,7 +12,7 @@
 //! the region's Tagging API read (see `tagging`), not one call per table.
 
 use super::gaps::{classify, Ctx};
-use super::tagging::RegionTags;
+use super::tagging::SharedTags;
 use crate::inventory::{DynamoReplica, DynamoTable};
 use aws_sdk_dynamodb::types::{
     PointInTimeRecoveryStatus, ReplicaDescription, StreamViewType, TableDescription,
@@ -58,7 +58,7 @@ pub(crate) async fn collect(
     account: &str,
     region: &str,
     partition: &str,
-    tags: &RegionTags,
+    tags: &SharedTags<'_>,
 ) -> Vec<DynamoTable> {
     let Some(names) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -111,6 +111,7 @@ pub(crate) async fn collect(
         }
         out.push(table);
     }
+    let tags = tags.get().await;
     for table in &mut out {
         table.tags = tags.get(&table.arn);
     }

@@ -9,7 +9,7 @@
 //! groups, plus 1 per region holding a member.
 
 use super::gaps::{pages, Ctx};
-use super::tagging::RegionTags;
+use super::tagging::SharedTags;
 use crate::inventory::{ElasticacheReplicationGroup, GlobalDatastoreMember};
 use aws_sdk_elasticache::types::ReplicationGroup;
 use aws_sdk_elasticache::Client;
@@ -80,7 +80,7 @@ pub(crate) async fn collect(
     client: &Client,
     account: &str,
     region: &str,
-    tags: &RegionTags,
+    tags: &SharedTags<'_>,
 ) -> Vec<ElasticacheReplicationGroup> {
     let Some(mut groups) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -90,6 +90,7 @@ pub(crate) async fn collect(
     } else {
         Some(BTreeMap::new())
     };
+    let tags = tags.get().await;
     for g in &mut groups {
         g.tags = tags.get(&g.arn);
         g.global_members = match (&g.global_datastore_id, &members) {

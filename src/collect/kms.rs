@@ -8,7 +8,7 @@
 //! fields are missing or stale.
 
 use super::gaps::{classify, pages, Ctx};
-use super::tagging::RegionTags;
+use super::tagging::SharedTags;
 use crate::inventory::{KeyManager, KmsKey, MultiRegionKeyType};
 use aws_sdk_kms::types::{KeyManagerType, KeyMetadata};
 use aws_sdk_kms::Client;
@@ -76,7 +76,7 @@ pub(crate) async fn collect(
     client: &Client,
     account: &str,
     region: &str,
-    tags: &RegionTags,
+    tags: &SharedTags<'_>,
 ) -> Vec<KmsKey> {
     let Some(keys) = list(ctx, client, account, region).await else {
         return Vec::new();
@@ -92,6 +92,7 @@ pub(crate) async fn collect(
                 .map(|(key_id, arn)| describe(ctx, client, account, region, key_id, arn))
         )
     );
+    let tags = tags.get().await;
     let mut out: Vec<KmsKey> = described
         .into_iter()
         .map(|(mut key, meta)| {

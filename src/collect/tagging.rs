@@ -118,3 +118,40 @@ mod tests {
         assert_eq!(RegionTags::unknown().get("arn:a"), None);
     }
 }
+
+/// The region's tags, read once and shared by the collectors that attach them.
+/// The read starts with the region's other reads (see `pair_region`) instead of
+/// before them, so it adds no round trip to any collector's chain of calls: a
+/// collector waits for it only when it attaches tags, at its end, and only if it
+/// is still in flight.
+pub(crate) struct SharedTags<'a> {
+    cell: tokio::sync::OnceCell<RegionTags>,
+    ctx: &'a Ctx,
+    client: &'a Client,
+    account: &'a str,
+    region: &'a str,
+}
+
+impl<'a> SharedTags<'a> {
+    pub(crate) fn new(
+        ctx: &'a Ctx,
+        client: &'a Client,
+        account: &'a str,
+        region: &'a str,
+    ) -> SharedTags<'a> {
+        SharedTags {
+            cell: tokio::sync::OnceCell::new(),
+            ctx,
+            client,
+            account,
+            region,
+        }
+    }
+
+    /// The tags: read by the first caller, awaited by the others.
+    pub(crate) async fn get(&self) -> &RegionTags {
+        self.cell
+            .get_or_init(|| read(self.ctx, self.client, self.account, self.region))
+            .await
+    }
+}

@@ -102,23 +102,6 @@ pub(crate) async fn read(ctx: &Ctx, client: &Client, account: &str, region: &str
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_unlisted_resource_has_no_tags_only_when_the_region_was_read() {
-        let mut map = HashMap::new();
-        let mut tags = Tags::new();
-        tags.insert("team".into(), "core".into());
-        map.insert("arn:a".to_string(), tags.clone());
-        let read = RegionTags::from_map(map);
-        assert_eq!(read.get("arn:a"), Some(tags));
-        assert_eq!(read.get("arn:b"), Some(Tags::new()));
-        assert_eq!(RegionTags::unknown().get("arn:a"), None);
-    }
-}
-
 /// The region's tags, read once and shared by the collectors that attach them.
 /// The read starts with the region's other reads (see `pair_region`) instead of
 /// before them, so it adds no round trip to any collector's chain of calls: a
@@ -153,5 +136,22 @@ impl<'a> SharedTags<'a> {
         self.cell
             .get_or_init(|| read(self.ctx, self.client, self.account, self.region))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unlisted_resource_has_no_tags_only_when_the_region_was_read() {
+        let mut map = HashMap::new();
+        let mut tags = Tags::new();
+        tags.insert("team".into(), "core".into());
+        map.insert("arn:a".to_string(), tags.clone());
+        let read = RegionTags::from_map(map);
+        assert_eq!(read.get("arn:a"), Some(tags));
+        assert_eq!(read.get("arn:b"), Some(Tags::new()));
+        assert_eq!(RegionTags::unknown().get("arn:a"), None);
     }
 }

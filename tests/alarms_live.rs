@@ -29,11 +29,11 @@ mod support;
 
 use regionready::inventory::Inventory;
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use support::cloudwatch_bridge;
-use support::moto::{root, run, scanner, Moto};
+use support::moto::{collect_inventory, root, scan_outcomes, Moto};
 use support::proxy::{corpus, corpus_with, Action, Proxy, Rule, Settings, Tape};
 
 /// The emulator's account.
@@ -85,57 +85,6 @@ fn emulator_gaps() -> Vec<Rule> {
             corpus("globalaccelerator/ListAccelerators/none.json"),
         ),
     ]
-}
-
-fn collect(endpoint: &str, dir: &Path) -> Inventory {
-    let path = dir.join("inventory.json");
-    let mut cmd = scanner(endpoint, dir);
-    cmd.args(["collect", "-q", "-o"])
-        .arg(&path)
-        .args(["--sweep-regions", "ap-southeast-2"]);
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "collect failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Inventory::load(&path).expect("inventory written")
-}
-
-/// `rule status resource` of every outcome but skips, sorted.
-fn findings(dir: &Path) -> Vec<String> {
-    let mut cmd = scanner("http://127.0.0.1:9", dir);
-    cmd.args([
-        "scan",
-        "-q",
-        "--include-passes",
-        "--format",
-        "json",
-        "--inventory",
-    ])
-    .arg(dir.join("inventory.json"));
-    let out = run(cmd);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let mut got: Vec<String> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["rule_id"].as_str().unwrap_or("-"),
-                f["status"].as_str().unwrap_or("-"),
-                f["resource_arn"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
-    got.sort();
-    got
 }
 
 fn observability(findings: &[String]) -> Vec<&str> {
@@ -248,7 +197,7 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
         },
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let inv = collect(&proxy.url(), dir.path());
+    let inv = collect_inventory(&proxy.url(), dir.path());
 
     // What the seed stored, as the scanner's CloudWatch client read it.
     pretty_assertions::assert_eq!(
@@ -288,7 +237,7 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
     // Each rule on each resource it judges.
     let east = |kind: &str, name: &str| format!("arn:aws:{kind}:us-east-1:{ACCOUNT}:{name}");
     let west = |kind: &str, name: &str| format!("arn:aws:{kind}:eu-west-1:{ACCOUNT}:{name}");
-    let all = findings(dir.path());
+    let all = scan_outcomes(dir.path());
     let want = [
         // carts: in eu-west-1 an alarm whose actions are off; none in us-east-1.
         format!("RR-OBS-001 fail {}", west("dynamodb", "table/carts")),
@@ -323,7 +272,7 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
         },
     );
     let dir_denied = tempfile::tempdir().expect("tempdir");
-    let inv_denied = collect(&denied.url(), dir_denied.path());
+    let inv_denied = collect_inventory(&denied.url(), dir_denied.path());
     pretty_assertions::assert_eq!(
         gap_lines(&inv_denied),
         ["us-east-1 cloudwatch DescribeAlarms AccessDenied"]
@@ -332,7 +281,7 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
     // logs bucket's: its rule has replication metrics off, which fails it whatever
     // alarms exist. eu-west-1's verdicts (tables, Aurora secondaries) are unchanged.
     pretty_assertions::assert_eq!(
-        observability(&findings(dir_denied.path())),
+        observability(&scan_outcomes(dir_denied.path())),
         [
             format!("RR-OBS-001 fail {}", west("dynamodb", "table/carts")),
             format!("RR-OBS-001 pass {}", west("dynamodb", "table/orders")),
@@ -345,7 +294,7 @@ fn replication_alarms_stored_by_the_emulator_are_read_and_judged() {
             "RR-OBS-003 unknown arn:aws:s3:::obs-uploads-use1".to_string(),
         ]
     );
-    let all_denied = findings(dir_denied.path());
+    let all_denied = scan_outcomes(dir_denied.path());
     // Nothing else changed but the alarms themselves: they are resources too, which
     // the rules on every resource (RR-REG-001 regions, RR-RES-001 residency) judge.
     // us-east-1's alarms were not listed, so their verdicts are gone. RR-REG-001
@@ -407,7 +356,7 @@ fn a_composite_alarm_that_notifies_counts_for_the_alarms_it_names() {
         },
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let inv = collect(&proxy.url(), dir.path());
+    let inv = collect_inventory(&proxy.url(), dir.path());
     let east: Vec<String> = alarm_lines(&inv)
         .into_iter()
         .filter(|l| l.starts_with("us-east-1 "))
@@ -421,7 +370,7 @@ fn a_composite_alarm_that_notifies_counts_for_the_alarms_it_names() {
     );
     let table =
         |region: &str, name: &str| format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}");
-    let got: Vec<String> = findings(dir.path())
+    let got: Vec<String> = scan_outcomes(dir.path())
         .into_iter()
         .filter(|f| f.starts_with("RR-OBS-001 "))
         .collect();

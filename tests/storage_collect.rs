@@ -9,9 +9,8 @@
 mod support;
 
 use regionready::inventory::{Inventory, S3Bucket};
-use serde_json::Value;
 use std::path::Path;
-use support::moto::{run, scanner, Moto};
+use support::moto::{collect_inventory, scan_outcomes, Moto};
 use support::proxy::{corpus, corpus_with, Action, Proxy, Rule, Settings};
 
 /// The emulator's account.
@@ -19,59 +18,12 @@ const ACCOUNT: &str = "123456789012";
 /// The account of the recorded bodies, answered as the emulator's.
 const RECORDED: &str = "222222222222";
 
-fn collect(endpoint: &str, dir: &Path) -> Inventory {
-    let path = dir.join("inventory.json");
-    let mut cmd = scanner(endpoint, dir);
-    cmd.args(["collect", "-q", "-o"])
-        .arg(&path)
-        .args(["--sweep-regions", "ap-southeast-2"]);
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "collect failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Inventory::load(&path).expect("inventory written")
-}
-
 /// `rule status arn` of every non-skip outcome of the S3 and ElastiCache rules.
 fn findings(dir: &Path) -> Vec<String> {
-    let mut cmd = scanner("http://127.0.0.1:9", dir);
-    cmd.args([
-        "scan",
-        "-q",
-        "--include-passes",
-        "--format",
-        "json",
-        "--inventory",
-    ])
-    .arg(dir.join("inventory.json"));
-    let out = run(cmd);
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON report ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    let mut got: Vec<String> = report["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| {
-            let id = f["rule_id"].as_str().unwrap_or_default();
-            id.starts_with("RR-S3-") || id.starts_with("RR-ELC-")
-        })
-        .map(|f| {
-            format!(
-                "{} {} {}",
-                f["rule_id"].as_str().unwrap_or("-"),
-                f["status"].as_str().unwrap_or("-"),
-                f["resource_arn"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
-    got.sort();
-    got
+    scan_outcomes(dir)
+        .into_iter()
+        .filter(|l| l.starts_with("RR-S3-") || l.starts_with("RR-ELC-"))
+        .collect()
 }
 
 /// One line per bucket: region, name, versioning, and per rule its id, status,
@@ -276,7 +228,7 @@ fn emulator_stack_buckets_and_cache_are_collected_and_judged() {
         },
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let inv = collect(&proxy.url(), dir.path());
+    let inv = collect_inventory(&proxy.url(), dir.path());
 
     // The emulator answers `DeleteMarkerReplication: Disabled` for the rule the seed
     // put with `Enabled` (AWS returns what was put): deletes=false is its answer.
@@ -455,7 +407,7 @@ fn aws_shaped_storage_answers_are_parsed_and_scoped() {
         },
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let inv = collect(&proxy.url(), dir.path());
+    let inv = collect_inventory(&proxy.url(), dir.path());
 
     let kms_use = "class=None rtc=true metrics=true deletes=true sync=false";
     let plain = "class=None rtc=false metrics=false deletes=true sync=false";

@@ -111,3 +111,57 @@ pub fn scanner(endpoint: &str, dir: &Path) -> Command {
 pub fn run(mut cmd: Command) -> Output {
     cmd.output().expect("run regionready")
 }
+
+/// Runs `regionready collect` against `endpoint` (the pair, and ap-southeast-2
+/// swept), writing `dir/inventory.json`, and reads the inventory back.
+pub fn collect_inventory(endpoint: &str, dir: &Path) -> regionready::inventory::Inventory {
+    let path = dir.join("inventory.json");
+    let mut cmd = scanner(endpoint, dir);
+    cmd.args(["collect", "-q", "-o"])
+        .arg(&path)
+        .args(["--sweep-regions", "ap-southeast-2"]);
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "collect failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    regionready::inventory::Inventory::load(&path).expect("inventory written")
+}
+
+/// `rule status arn` of every outcome but skips of a scan of `dir/inventory.json`,
+/// sorted. The scan reaches no endpoint: it reads the inventory only.
+pub fn scan_outcomes(dir: &Path) -> Vec<String> {
+    let mut cmd = scanner("http://127.0.0.1:9", dir);
+    cmd.args([
+        "scan",
+        "-q",
+        "--include-passes",
+        "--format",
+        "json",
+        "--inventory",
+    ])
+    .arg(dir.join("inventory.json"));
+    let out = run(cmd);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "JSON report ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut got: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["rule_id"].as_str().unwrap_or("-"),
+                f["status"].as_str().unwrap_or("-"),
+                f["resource_arn"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}

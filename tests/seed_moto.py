@@ -164,16 +164,19 @@ def bench(n):
     latency and failover records behind a health check per region, and a CloudFront
     distribution with an origin in each region.
 
+    Per account and region also 2 alarms on replication lag (a table's, the Aurora
+    cluster's), read through the test proxy's CloudWatch bridge.
+
     Left out because the emulator cannot create or serve them (the bench's doc
-    comment says the same): CloudWatch alarms (not served to the AWS SDK for Rust),
-    Global Accelerator (not implemented), DynamoDB global tables, ElastiCache Global
-    Datastores and CloudFront origin groups."""
+    comment says the same): Global Accelerator (not implemented), DynamoDB global
+    tables, ElastiCache Global Datastores and CloudFront origin groups."""
     out = organization(n - 1)
     for account in [out["management"]] + out["members"]:
         creds = MANAGEMENT_CREDS if account == out["management"] else member_creds(account)
         for region in PAIR:
             bench_data(region, creds)
             bench_compute(account, region, creds)
+            bench_alarms(account, region, creds)
         bench_storage(account, creds)
         bench_traffic(account, creds)
     return out
@@ -205,6 +208,29 @@ def bench_data(region, creds):
         CacheNodeType="cache.r7g.large",
         NumCacheClusters=2,
     )
+
+
+def bench_alarms(account, region, creds):
+    """Alarms on the replication lag of a table and of the region's Aurora cluster,
+    notifying the on-call topic."""
+    partner = PAIR[1] if region == PAIR[0] else PAIR[0]
+    cw = client("cloudwatch", region, creds)
+    for name, namespace, metric, dimensions, threshold in (
+        ("t0-replication", "AWS/DynamoDB", "ReplicationLatency", [("TableName", "t0"), ("ReceivingRegion", partner)], 60000),
+        ("c0-rpo-lag", "AWS/RDS", "AuroraGlobalDBRPOLag", [("DBClusterIdentifier", f"c0-{region}")], 1000),
+    ):
+        cw.put_metric_alarm(
+            AlarmName=name,
+            Namespace=namespace,
+            MetricName=metric,
+            Dimensions=[{"Name": k, "Value": v} for k, v in dimensions],
+            Statistic="Average",
+            Period=60,
+            EvaluationPeriods=5,
+            Threshold=threshold,
+            ComparisonOperator="GreaterThanThreshold",
+            AlarmActions=[f"arn:aws:sns:{region}:{account}:oncall"],
+        )
 
 
 def bench_compute(account, region, creds):

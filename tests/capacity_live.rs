@@ -12,7 +12,7 @@
 mod support;
 
 use regionready::inventory::{DynamoTable, Inventory};
-use support::moto::{run, scanner, Moto};
+use support::moto::{collect_inventory, scan_outcomes, Moto};
 
 fn table<'a>(inv: &'a Inventory, region: &str, name: &str) -> &'a DynamoTable {
     inv.accounts
@@ -46,18 +46,7 @@ fn emulated_tables_carry_their_capacity_and_their_regions_scalable_targets() {
     let seed = moto.seed(&["stack"]);
     assert_eq!(seed["capacity_table"], "stock");
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("inventory.json");
-    let mut cmd = scanner(&moto.url(), dir.path());
-    cmd.args(["collect", "-q", "-o"])
-        .arg(&path)
-        .args(["--sweep-regions", "ap-southeast-2"]);
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv = Inventory::load(&path).expect("inventory");
+    let inv = collect_inventory(&moto.url(), dir.path());
     assert!(
         !inv.gaps
             .iter()
@@ -115,23 +104,9 @@ fn emulated_tables_carry_their_capacity_and_their_regions_scalable_targets() {
     );
     assert_eq!(targets(orders), []);
 
-    let mut cmd = scanner("http://127.0.0.1:9", dir.path());
-    cmd.args([
-        "scan",
-        "--format",
-        "json",
-        "--include-passes",
-        "--inventory",
-    ])
-    .arg(&path);
-    let scan = run(cmd);
-    let results: serde_json::Value = serde_json::from_slice(&scan.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&scan.stderr)));
-    let capacity_findings: Vec<&serde_json::Value> = results["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter(|f| f["rule_id"] == "RR-CAP-001")
+    let capacity_findings: Vec<String> = scan_outcomes(dir.path())
+        .into_iter()
+        .filter(|l| l.starts_with("RR-CAP-001 "))
         .collect();
     assert!(
         capacity_findings.is_empty(),

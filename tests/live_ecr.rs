@@ -1,15 +1,15 @@
 //! ECR repositories and registry replication read from the emulator, which serves
 //! DescribeRepositories and DescribeRegistry (the `stack` scenario of
 //! `tests/seed_moto.py`: `web` and `worker` in both pair regions, a us-east-1 rule
-//! copying `web*` to eu-west-1). The emulator does not serve CloudWatch to the AWS
-//! SDK for Rust (it answers the CBOR path 404): each pair region's alarms are a gap
-//! naming the operation, and the collector's alarm parsing is tested on recorded
-//! bodies (`tests/aws_shapes.rs`).
+//! copying `web*` to eu-west-1). Read directly, the emulator does not serve
+//! CloudWatch to the AWS SDK for Rust (it answers the CBOR path 404): each pair
+//! region's alarms are a gap naming the operation. Alarms are read through the test
+//! proxy's protocol bridge in `tests/alarms_live.rs`, and on recorded bodies in
+//! `tests/aws_shapes.rs`.
 
 mod support;
 
-use regionready::inventory::Inventory;
-use support::moto::{run, scanner, Moto};
+use support::moto::{collect_inventory, Moto};
 
 #[test]
 fn the_emulator_serves_repositories_and_registry_replication() {
@@ -17,18 +17,7 @@ fn the_emulator_serves_repositories_and_registry_replication() {
     let seed = moto.seed(&["stack"]);
     let account = seed["management"].as_str().expect("management account");
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("inventory.json");
-    let mut cmd = scanner(&moto.url(), dir.path());
-    cmd.args(["collect", "-q", "-o"])
-        .arg(&path)
-        .args(["--sweep-regions", "ap-southeast-2"]);
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "collect failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let inv = Inventory::load(&path).expect("inventory");
+    let inv = collect_inventory(&moto.url(), dir.path());
     let mut got = Vec::new();
     for a in inv.accounts.iter().filter(|a| a.account_id == account) {
         for r in &a.regions {

@@ -31,6 +31,26 @@ SCP_DENY_OUTSIDE = {
 def client(service, region, creds=MANAGEMENT_CREDS):
     return boto3.client(service, region_name=region, endpoint_url=ENDPOINT, **creds)
 
+def function_role(name, creds=MANAGEMENT_CREDS):
+    """The ARN of Lambda execution role `name`, created on first use. Its trust
+    policy names the Lambda service principal: a name in a policy document."""
+    iam = client("iam", "us-east-1", creds)
+    try:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        return iam.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=json.dumps(
+                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+            ),
+        )["Role"]["Arn"]
+
+
+def ecr_image(account, region, repository):
+    """An image name as task definitions carry it: the scanner reads the registry's
+    account and region from it. A name, never an address the tests contact."""
+    return f"{account}.dkr.ecr.{region}.amazonaws.com/{repository}"
+
 
 def member_creds(account_id):
     sts = client("sts", "us-east-1")
@@ -236,16 +256,7 @@ def bench_alarms(account, region, creds):
 def bench_compute(account, region, creds):
     """Lambda functions, ECS services, Auto Scaling groups and ECR repositories: the
     same in both regions of the pair."""
-    iam = client("iam", "us-east-1", creds)
-    try:
-        role = iam.get_role(RoleName="bench-functions")["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        role = iam.create_role(
-            RoleName="bench-functions",
-            AssumeRolePolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-            ),
-        )["Role"]["Arn"]
+    role = function_role("bench-functions", creds)
     fn = client("lambda", region, creds)
     code = zipped_handler()
     for name, reserved in (("orders-api", 100), ("payments", 50), ("events", None), ("thumbnails", None)):
@@ -272,7 +283,7 @@ def bench_compute(account, region, creds):
             containerDefinitions=[
                 {
                     "name": name,
-                    "image": f"{account}.dkr.ecr.{region}.amazonaws.com/{name}:v42",
+                    "image": ecr_image(account, region, name) + ":v42",
                     "memory": 512,
                     "environment": [{"name": "TABLE_ARN", "value": f"arn:aws:dynamodb:{region}:{account}:table/t0"}],
                 }
@@ -432,12 +443,7 @@ def stack_compute(account):
     """Lambda functions, ECS services and Auto Scaling groups: one correct example and
     one anti-pattern per compute and capacity rule."""
     out = {}
-    role = client("iam", "us-east-1").create_role(
-        RoleName="stack-functions",
-        AssumeRolePolicyDocument=json.dumps(
-            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-        ),
-    )["Role"]["Arn"]
+    role = function_role("stack-functions")
     code = zipped_handler()
 
     def function(region, name, runtime, memory, reserved=None):
@@ -486,15 +492,15 @@ def stack_compute(account):
 
     for region in PAIR:
         client("ecs", region).create_cluster(clusterName="prod")
-    web_image = f"{account}.dkr.ecr.us-east-1.amazonaws.com/web:v42"
+    web_image = ecr_image(account, "us-east-1", "web") + ":v42"
     # Correct: same image and desired count in both regions.
     out["service_both"] = [service(r, "web", web_image, 6) for r in PAIR]
     # Anti-patterns: a service in one region only; a different image tag and a third
     # of the desired count in the partner region.
-    out["service_one_region"] = service("us-east-1", "cron", f"{account}.dkr.ecr.us-east-1.amazonaws.com/cron:v3", 1)
+    out["service_one_region"] = service("us-east-1", "cron", ecr_image(account, "us-east-1", "cron") + ":v3", 1)
     out["service_drift"] = [
-        service("us-east-1", "worker", f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker:v7", 6),
-        service("eu-west-1", "worker", f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker:v6", 2),
+        service("us-east-1", "worker", ecr_image(account, "us-east-1", "worker") + ":v7", 6),
+        service("eu-west-1", "worker", ecr_image(account, "us-east-1", "worker") + ":v6", 2),
     ]
 
     def group(region, name, minimum, desired):
@@ -673,8 +679,8 @@ def stack_storage(account):
             ]
         }
     )
-    out["ecr_replicated"] = f"{account}.dkr.ecr.us-east-1.amazonaws.com/web"
-    out["ecr_not_replicated"] = f"{account}.dkr.ecr.us-east-1.amazonaws.com/worker"
+    out["ecr_replicated"] = ecr_image(account, "us-east-1", "web")
+    out["ecr_not_replicated"] = ecr_image(account, "us-east-1", "worker")
 
     # Anti-pattern: a replication group in a pair region outside any Global Datastore.
     # (The emulator has no Global Datastore: the correct example is recorded.)
